@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import { Instant } from './Instant.js';
+import { PresetName } from './Preset.js';
+import { presets } from './presets/index.js';
+import { Recurrence } from './Recurrence.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_CONTENT_BYTES = 64 * 1024;
+
+function forbiddenKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = forbiddenKeyPath(item, [...path, i]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) return [...path, key];
+      const found = forbiddenKeyPath((value as Record<string, unknown>)[key], [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** Any JSON value the host stores with the campaign; never interpreted, at most 64 KiB, no prototype keys. */
+export const Content = z.json().superRefine((value, ctx) => {
+  const found = forbiddenKeyPath(value);
+  if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
+  if (JSON.stringify(value).length > MAX_CONTENT_BYTES) {
+    ctx.addIssue({ code: 'custom', message: `content must serialize to at most ${MAX_CONTENT_BYTES} bytes of JSON` });
+  }
+});
+export type Content = z.infer<typeof Content>;
+
+/**
+ * Audience settings. Only `mode` is interpreted (a journey activates with `trigger` or `list`);
+ * the other fields are the host's and are kept as given.
+ */
+export const Audience = z
+  .object({ mode: z.string().trim().min(1).max(40).optional() })
+  .catchall(z.json())
+  .superRefine((value, ctx) => {
+    const found = forbiddenKeyPath(value);
+    if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
+  });
+export type Audience = z.infer<typeof Audience>;
+
+/** A product: its id, or an object with an `id` and the host's own fields. */
+export const Product = z.union([
+  z.string().trim().min(1).max(200),
+  z
+    .object({ id: z.string().trim().min(1).max(200) })
+    .catchall(z.json())
+    .superRefine((value, ctx) => {
+      const found = forbiddenKeyPath(value);
+      if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
+    }),
+]);
+export type Product = z.infer<typeof Product>;
+
+export const Timezone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'timezone must be an IANA time zone such as Europe/Berlin' });
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fields of a definition that UPDATE may change (everything but the preset). */
+const editableShape = {
+  name: z.string().trim().min(1, 'name must not be empty').max(200),
+  startAt: Instant.nullable(),
+  endAt: Instant.nullable(),
+  visibleAt: Instant.nullable(),
+  timezone: Timezone.nullable(),
+  audience: Audience.nullable(),
+  products: z.array(Product).max(1000),
+  labels: z.array(z.string().trim().min(1).max(64)).max(50),
+  content: Content,
+  recurrence: Recurrence.nullable(),
+};
+
+/** A patch of definition fields, as carried by UPDATE: every field optional, `null` clears a date. */
+export const CampaignPatch = z.strictObject(editableShape).partial();
+export type CampaignPatch = z.infer<typeof CampaignPatch>;
+
+/** What a campaign is made of once parsed: dates as epoch milliseconds, defaults filled in. */
+export interface CampaignDefinition {
+  preset: PresetName;
+  name: string;
+  startAt: number | null;
+  endAt: number | null;
+  visibleAt: number | null;
+  timezone: string | null;
+  audience: Audience | null;
+  products: Product[];
+  labels: string[];
+  content: Content;
+  recurrence: Recurrence | null;
+}
+
+/** Order rules between the dates of a definition. */
+export function definitionProblems(def: CampaignDefinition): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  if (def.startAt !== null && def.endAt !== null && def.endAt <= def.startAt) {
+    problems.push({ path: ['endAt'], message: 'endAt must be after startAt' });
+  }
+  if (def.visibleAt !== null && def.startAt !== null && def.visibleAt > def.startAt) {
+    problems.push({ path: ['visibleAt'], message: 'visibleAt must not be after startAt' });
+  }
+  return problems;
+}
+
+/** Fields given as input that the preset does not understand (e.g. a start date for gifting). */
+export function presetFieldProblems(
+  preset: PresetName,
+  fields: Pick<CampaignPatch, 'startAt' | 'visibleAt' | 'recurrence'>,
+): { path: string[]; message: string }[] {
+  const supports = presets[preset].fields;
+  const problems: { path: string[]; message: string }[] = [];
+  if (!supports.startAt && fields.startAt != null) {
+    problems.push({ path: ['startAt'], message: `${preset} campaigns have no start date: they start when activated` });
+  }
+  if (!supports.visibleAt && fields.visibleAt != null) {
+    problems.push({ path: ['visibleAt'], message: `${preset} campaigns have no visible date` });
+  }
+  if (!supports.recurrence && fields.recurrence != null) {
+    problems.push({ path: ['recurrence'], message: `${preset} campaigns do not recur` });
+  }
+  return problems;
+}
+
+/** Input of `create`: a preset, a name and any definition fields. */
+export const CampaignDefinition = z
+  .strictObject({
+    preset: PresetName,
+    name: editableShape.name,
+    startAt: editableShape.startAt.optional(),
+    endAt: editableShape.endAt.optional(),
+    visibleAt: editableShape.visibleAt.optional(),
+    timezone: editableShape.timezone.optional(),
+    audience: editableShape.audience.optional(),
+    products: editableShape.products.optional(),
+    labels: editableShape.labels.optional(),
+    content: editableShape.content.optional(),
+    recurrence: editableShape.recurrence.optional(),
+  })
+  .transform(
+    (input): CampaignDefinition => ({
+      preset: input.preset,
+      name: input.name,
+      startAt: input.startAt ?? null,
+      endAt: input.endAt ?? null,
+      visibleAt: input.visibleAt ?? null,
+      timezone: input.timezone ?? null,
+      audience: input.audience ?? null,
+      products: input.products ?? [],
+      labels: [...new Set(input.labels ?? [])],
+      content: input.content ?? null,
+      recurrence: input.recurrence ?? null,
+    }),
+  )
+  .superRefine((def, ctx) => {
+    for (const problem of [...presetFieldProblems(def.preset, def), ...definitionProblems(def)]) {
+      ctx.addIssue({ code: 'custom', ...problem });
+    }
+  });
+export type CampaignDefinitionInput = z.input<typeof CampaignDefinition>;

@@ -1,0 +1,34 @@
+export { Instant, toIso } from './Instant.js';
+export {
+  Audience,
+  CampaignDefinition,
+  CampaignPatch,
+  Content,
+  Product,
+  Timezone,
+  definitionProblems,
+  presetFieldProblems,
+  type CampaignDefinitionInput,
+} from './CampaignDefinition.js';
+export { CampaignCommand, type CampaignCommandInput, type CampaignEvent } from './CampaignCommand.js';
+export { type CampaignContext, type PauseWindow, initialContext, timerDueAt } from './CampaignContext.js';
+export { Recurrence, occurrencesAround, occurrenceFor, type OccurrenceWindow } from './Recurrence.js';
+export {
+  COMMANDS,
+  SYSTEM_COMMANDS,
+  TIMERS,
+  USER_COMMANDS,
+  isSystemCommand,
+  type CommandType,
+  type SystemCommandType,
+  type TimerKey,
+  type UserCommandType,
+} from './commands.js';
+export { PHASES, PHASE_STATE, phaseOf, type Phase } from './phase.js';
+export { PRESET_NAMES, Preset, PresetName, PresetTransition, definePreset, statusLabel } from './Preset.js';
+export { presets, discount, franchise, gifting, journey } from './presets/index.js';
+export { campaignMachine } from './campaignMachine.js';
+export { armedTimers, type ArmedTimer, type CampaignSnapshot } from './armedTimers.js';
+export { describeCampaign, presetCommands, probe, type CampaignDescription, type Intake } from './describeCampaign.js';
+export { refusalReason } from './refusalReason.js';
+export { forecast, type ForecastEntry } from './forecast.js';
