@@ -46,3 +46,13 @@ export function timerDueAt(timer: TimerKey, context: CampaignContext): number | 
     }
   }
 }
+
+/**
+ * The name a timer goes by in history, forecasts and views: the date it stands for. For a
+ * recurring campaign the start and end of the run are an occurrence's.
+ */
+export function timerName(timer: TimerKey, context: Pick<CampaignContext, 'recurrence'>): string {
+  if (timer === 'windowEnd') return context.recurrence ? 'occurrenceEnd' : 'endAt';
+  if (timer === 'startAt' && context.recurrence) return 'occurrenceStart';
+  return timer;
+}

@@ -18,7 +18,7 @@ import {
 import { eventInstant } from './eventInstant.js';
 import { PHASE_STATE, type Phase } from './phase.js';
 import type { PresetTransition } from './Preset.js';
-import { presets } from './presets/index.js';
+import { presetAllows } from './presets/index.js';
 
 type On = PresetTransition[1];
 
@@ -42,7 +42,7 @@ const allows = (from: Phase, on: On, to?: Phase) => ({ type: 'allows', params: {
 const timerSet = (timer: TimerKey) => ({ type: 'timerSet', params: { timer } }) as const;
 const patchFits = (phase: Phase) => ({ type: 'patchFits', params: { phase } }) as const;
 
-/** In `from` (checked against the state), and the preset's table has `from --on--> to`. */
+/** The preset's table has `from --on--> to` (checked first: it is cheap) and the state is `from`. */
 /*
  * `and` only infers its element types inline in a machine config; built here (and in `.map`) it
  * is given the machine's context and events, and its named guards are checked by `setup`.
@@ -51,8 +51,8 @@ const patchFits = (phase: Phase) => ({ type: 'patchFits', params: { phase } }) a
 type NamedGuards = [any];
 const when = (from: Phase, on: On, to: Phase, ...more: unknown[]) =>
   and<CampaignContext, CampaignEvent, NamedGuards>([
-    stateIn(PHASE_STATE[from]),
     allows(from, on, to),
+    stateIn(PHASE_STATE[from]),
     ...more,
   ] as unknown as NamedGuards);
 
@@ -83,9 +83,7 @@ export const campaignMachine = setup({
   },
   guards: {
     allows: ({ context }, params: { from: Phase; on: On; to: Phase | undefined }) =>
-      presets[context.preset].transitions.some(
-        ([from, on, to]) => from === params.from && on === params.on && (params.to === undefined || to === params.to),
-      ),
+      presetAllows(context.preset, params.from, params.on, params.to),
     timerSet: ({ context }, params: { timer: TimerKey }) => timerDueAt(params.timer, context) !== null,
     activationReady: ({ context, event }) => activationProblem(context, at(context, event)) === null,
     startsLater: ({ context, event }) => ['before', 'between'].includes(position(context, at(context, event))),

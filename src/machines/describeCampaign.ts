@@ -8,6 +8,21 @@ import { refusalReason } from './refusalReason.js';
 
 export type Intake = 'accepting' | 'closed' | 'frozen';
 
+const INTAKE: Record<Phase, Intake | null> = {
+  draft: null,
+  scheduled: null,
+  held: null,
+  active: 'accepting',
+  closed: 'closed',
+  paused: 'accepting',
+  pausedClosed: 'closed',
+  frozen: 'frozen',
+  ended: null,
+  error: null,
+  aborted: null,
+  archived: null,
+};
+
 /** What a snapshot means for its preset at an instant: every field is derived, none is stored. */
 export interface CampaignDescription {
   phase: Phase;
@@ -41,10 +56,7 @@ export function describeCampaign(snapshot: CampaignSnapshot, at: number): Campai
   const context = snapshot.context;
   const preset = presets[context.preset];
   const phase = phaseOf(snapshot.value);
-  const running = snapshot.matches({ published: 'running' });
-  const intake = running ? (snapshot.matches({ published: { running: { intake: 'accepting' } } })
-    ? 'accepting'
-    : snapshot.matches({ published: { running: { intake: 'closed' } } }) ? 'closed' : 'frozen') : null;
+  const intake = INTAKE[phase];
   const visible =
     preset.visible.includes(phase) &&
     (phase !== 'scheduled' || snapshot.matches({ published: { scheduled: { visibility: 'visible' } } }));
@@ -52,7 +64,7 @@ export function describeCampaign(snapshot: CampaignSnapshot, at: number): Campai
   const refusals: CampaignDescription['refusals'] = {};
   for (const command of presetCommands(context.preset)) {
     const event = probe(command, at);
-    const reason = refusalReason(snapshot, event);
+    const reason = refusalReason(snapshot, event, phase);
     if (reason === null) actions.push(command);
     else refusals[command] = reason;
   }
@@ -61,7 +73,7 @@ export function describeCampaign(snapshot: CampaignSnapshot, at: number): Campai
     status: statusLabel(preset, phase),
     intake,
     acceptsAudience: intake === 'accepting',
-    processing: running && snapshot.matches({ published: { running: { processing: 'active' } } }),
+    processing: phase === 'active' || phase === 'closed',
     visible,
     editable: preset.editable[phase] ?? 'none',
     deletable: preset.deletable.includes(phase),

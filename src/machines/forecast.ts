@@ -2,6 +2,7 @@ import { transition } from 'xstate';
 import type { CampaignEvent } from './CampaignCommand.js';
 import { armedTimers, type CampaignSnapshot } from './armedTimers.js';
 import { campaignMachine } from './campaignMachine.js';
+import { timerName } from './CampaignContext.js';
 import type { TimerKey } from './commands.js';
 import { phaseOf } from './phase.js';
 import { statusLabel } from './Preset.js';
@@ -11,6 +12,8 @@ import { presets } from './presets/index.js';
 export interface ForecastEntry {
   at: number;
   timer: TimerKey;
+  /** The date the timer stands for (see `timerName`). */
+  name: string;
   eventType: string;
   from: string;
   to: string;
@@ -31,6 +34,7 @@ export function forecast(snapshot: CampaignSnapshot, limit = 20): ForecastEntry[
     entries.push({
       at: next.dueAt,
       timer: next.timer,
+      name: timerName(next.timer, current.context),
       eventType: next.eventType,
       from: statusLabel(preset, phaseOf(current.value)),
       to: statusLabel(preset, phaseOf(after.value)),

@@ -11,7 +11,7 @@ export {
   type CampaignDefinitionInput,
 } from './CampaignDefinition.js';
 export { CampaignCommand, type CampaignCommandInput, type CampaignEvent } from './CampaignCommand.js';
-export { type CampaignContext, type PauseWindow, initialContext, timerDueAt } from './CampaignContext.js';
+export { type CampaignContext, type PauseWindow, initialContext, timerDueAt, timerName } from './CampaignContext.js';
 export { Recurrence, occurrencesAround, occurrenceFor, type OccurrenceWindow } from './Recurrence.js';
 export {
   COMMANDS,

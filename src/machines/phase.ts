@@ -1,4 +1,4 @@
-import { matchesState, type StateValue } from 'xstate';
+import type { StateValue } from 'xstate';
 
 /**
  * A phase is one canonical configuration of the statechart, independent of any preset.
@@ -40,23 +40,33 @@ export const PHASE_STATE = {
   archived: 'archived',
 } as const satisfies Record<Phase, StateValue>;
 
+const RUNNING: Record<string, Phase> = {
+  'accepting/active': 'active',
+  'closed/active': 'closed',
+  'accepting/paused': 'paused',
+  'closed/paused': 'pausedClosed',
+  'frozen/paused': 'frozen',
+};
+
 /** The phase of a state value; throws on a configuration no phase describes (a machine bug). */
 export function phaseOf(value: StateValue): Phase {
-  for (const phase of PHASES) {
-    if (matchesState(PHASE_STATE[phase], value)) return phase;
+  if (typeof value === 'string') {
+    if (value === 'draft' || value === 'error' || value === 'aborted' || value === 'archived') return value;
+  } else {
+    const published = value['published'];
+    if (published === 'ended') return 'ended';
+    if (published && typeof published === 'object') {
+      const scheduled = published['scheduled'];
+      if (scheduled && typeof scheduled === 'object') {
+        if (scheduled['countdown'] === 'waiting') return 'scheduled';
+        if (scheduled['countdown'] === 'held') return 'held';
+      }
+      const running = published['running'];
+      if (running && typeof running === 'object') {
+        const phase = RUNNING[`${String(running['intake'])}/${String(running['processing'])}`];
+        if (phase) return phase;
+      }
+    }
   }
   throw new Error(`No phase matches state ${JSON.stringify(value)}`);
 }
-
-/** Phases in which the campaign has started (dates that belong to the start are locked). */
-export const STARTED_PHASES: ReadonlySet<Phase> = new Set([
-  'active',
-  'closed',
-  'paused',
-  'pausedClosed',
-  'frozen',
-  'ended',
-  'error',
-  'aborted',
-  'archived',
-]);

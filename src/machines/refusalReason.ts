@@ -1,32 +1,46 @@
 import type { CampaignEvent } from './CampaignCommand.js';
 import type { CampaignSnapshot } from './armedTimers.js';
 import { activationProblem, patchProblem, reopenProblem, rerunProblem, resumeProblem } from './conditions.js';
-import { phaseOf } from './phase.js';
+import { type Phase, phaseOf } from './phase.js';
 import { statusLabel } from './Preset.js';
-import { presets } from './presets/index.js';
+import { presetAllows, presets } from './presets/index.js';
 
-const list = (items: string[]) => [...new Set(items)].join(', ');
+const availability = new Map<string, string>();
+
+/** "Active, Paused": the statuses from which a preset accepts a command (cached). */
+function availableIn(presetName: keyof typeof presets, command: string): string | null {
+  const key = `${presetName}|${command}`;
+  let where = availability.get(key);
+  if (where === undefined) {
+    const preset = presets[presetName];
+    const rows = preset.transitions.filter(([, on]) => on === command);
+    where = [...new Set(rows.map(([from]) => statusLabel(preset, from)))].join(', ');
+    availability.set(key, where);
+  }
+  return where === '' ? null : where;
+}
 
 /**
  * Why the campaign refuses `event` right now, in words — or `null` if it would accept it.
  * Pure: the same snapshot and event always give the same answer.
  */
-export function refusalReason(snapshot: CampaignSnapshot, event: CampaignEvent): string | null {
-  if (snapshot.can(event)) return null;
+export function refusalReason(
+  snapshot: CampaignSnapshot,
+  event: CampaignEvent,
+  phase: Phase = phaseOf(snapshot.value),
+): string | null {
   const context = snapshot.context;
   const preset = presets[context.preset];
-  const phase = phaseOf(snapshot.value);
   const status = statusLabel(preset, phase);
-  const rows = preset.transitions.filter(([, on]) => on === event.type);
-  if (rows.length === 0) {
-    const hint =
-      event.type === 'ACTIVATE' || event.type === 'PUBLISH' ? `; use ${preset.activation.command}` : '';
-    return `${preset.name} campaigns have no ${event.type}${hint}`;
-  }
-  if (!rows.some(([from]) => from === phase)) {
-    const where = list(rows.map(([from]) => statusLabel(preset, from)));
+  if (!presetAllows(preset.name, phase, event.type, undefined)) {
+    const where = availableIn(preset.name, event.type);
+    if (where === null) {
+      const hint = event.type === 'ACTIVATE' || event.type === 'PUBLISH' ? `; use ${preset.activation.command}` : '';
+      return `${preset.name} campaigns have no ${event.type}${hint}`;
+    }
     return `${event.type} is not available while the campaign is ${status} (only when ${where})`;
   }
+  if (snapshot.can(event)) return null;
   const at = event.at;
   let problem: string | null = null;
   switch (event.type) {

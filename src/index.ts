@@ -1,0 +1,44 @@
+/**
+ * campaign-lifecycle: marketing-campaign lifecycles as persisted XState v5 actors.
+ *
+ * @example
+ * ```ts
+ * import { createCampaignRuntime, sqliteStore } from 'campaign-lifecycle';
+ * const rt = await createCampaignRuntime({ store: sqliteStore({ path: './data/campaigns.db' }) });
+ * const c = await rt.create({ preset: 'discount', name: 'Spring sale', startAt: '2026-04-01T00:00:00Z' });
+ * await rt.send(c.id, { type: 'PUBLISH' });
+ * ```
+ * @module
+ */
+export * from './actors/index.js';
+export * from './persistence/index.js';
+export {
+  armedTimers,
+  campaignMachine,
+  CampaignCommand,
+  CampaignDefinition,
+  CampaignPatch,
+  COMMANDS,
+  describeCampaign,
+  forecast,
+  PRESET_NAMES,
+  PresetName,
+  presets,
+  Recurrence,
+  refusalReason,
+  SYSTEM_COMMANDS,
+  TIMERS,
+  USER_COMMANDS,
+  type ArmedTimer,
+  type CampaignCommandInput,
+  type CampaignContext,
+  type CampaignDefinitionInput,
+  type CampaignDescription,
+  type CampaignEvent,
+  type CampaignSnapshot,
+  type Intake,
+  type Phase,
+  type Preset,
+  type TimerKey,
+  type UserCommandType,
+} from './machines/index.js';

@@ -1,0 +1,188 @@
+/**
+ * The store contract: everything the runtime keeps durable. Adapters (`memoryStore`,
+ * `sqliteStore`) implement it; one contract test suite runs against each.
+ *
+ * The runtime is the only writer of a store. Every change to a campaign is one
+ * {@link CampaignWrite}: its new snapshot, its history entry (which is also the change-feed
+ * item), its complete set of pending timers, and optionally the idempotency record of the
+ * command — committed atomically with the other writes of the same batch.
+ *
+ * @module
+ */
+
+/** A campaign as stored: the XState persisted snapshot plus columns for listing. */
+export interface CampaignRecord {
+  id: string;
+  preset: string;
+  /** Status label, kept as a column for filtering and counts. */
+  status: string;
+  name: string;
+  /** Incremented by every committed change; starts at 1. */
+  version: number;
+  /** `JSON.stringify(actor.getPersistedSnapshot())`. */
+  snapshot: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A pending delayed transition: deliver `eventType` (with `at: dueAt`) to the campaign at `dueAt`. */
+export interface TimerRecord {
+  campaignId: string;
+  timer: string;
+  eventType: string;
+  dueAt: number;
+}
+
+export type ChangeSource = 'user' | 'system' | 'timer';
+
+/** One committed change: a campaign's history entry and an item of the global change feed. */
+export interface Change {
+  /** Global, strictly increasing, never reused. */
+  seq: number;
+  campaignId: string;
+  /** The campaign's version after the change. */
+  version: number;
+  /** When it was applied (for a timer: when it fired). */
+  at: number;
+  /** For a timer: when it was due. */
+  dueAt: number | null;
+  /** Command type, timer name, `CREATE` or `DELETE`. */
+  event: string;
+  source: ChangeSource;
+  /** Status before (null on create) and after (null on delete). */
+  from: string | null;
+  to: string | null;
+  commandId: string | null;
+  /** JSON text with details (an UPDATE's patch, a fault's reason, …) or null. */
+  detail: string | null;
+}
+
+/** One atomic change to one campaign. */
+export interface CampaignWrite {
+  campaignId: string;
+  preset: string;
+  /** Version before the write: 0 when the write creates the campaign. */
+  fromVersion: number;
+  /** The campaign after the write; `null` deletes it. */
+  record: CampaignRecord | null;
+  /** The campaign's complete set of pending timers after the write. */
+  timers: readonly TimerRecord[];
+  /**
+   * The history entry; the store assigns `seq`. `null` only for a repair that rewrites the
+   * campaign's timers without changing it (`record` at the same version).
+   */
+  change: Omit<Change, 'seq'> | null;
+  /** When the write fires a timer: that timer must still be pending, else the write conflicts. */
+  firedTimer?: { eventType: string; dueAt: number };
+  /** When the command carried a `commandId`: what a retry returns. */
+  idempotency?: { commandId: string; result: string };
+}
+
+export interface ListQuery {
+  status?: string | readonly string[];
+  preset?: string;
+  /** Maximum number of records (default: all). */
+  limit?: number;
+  /** Cursor: the `cursorOf` of the last record of the previous page. */
+  after?: string;
+}
+
+export interface StatusCount {
+  preset: string;
+  status: string;
+  count: number;
+}
+
+export interface TimerStats {
+  pending: number;
+  /** Timers due at or before `now` and not fired yet. */
+  overdue: number;
+  oldestOverdue: number | null;
+  nextDueAt: number | null;
+}
+
+/**
+ * A place campaigns live. Reads may run while a commit is in flight; `commit` calls are made
+ * one at a time by the runtime. Records are listed newest first (`createdAt`, then `id`).
+ */
+export interface CampaignStore {
+  /** Adapter name, for messages. */
+  readonly kind: string;
+  /** Opens (and migrates) the store; rejects with {@link StoreLockedError} or {@link StoreVersionError}. */
+  open(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * Commits writes atomically, in order; resolves with the `seq` of each write's change once
+   * durable (0 for a write without a change). A write whose `fromVersion` or `firedTimer` does not match rejects the whole
+   * batch with a {@link StoreConflictError} naming its index; nothing is written.
+   */
+  commit(writes: readonly CampaignWrite[]): Promise<number[]>;
+  get(id: string): Promise<CampaignRecord | null>;
+  list(query?: ListQuery): Promise<CampaignRecord[]>;
+  counts(query?: { preset?: string }): Promise<StatusCount[]>;
+  /** A campaign's changes in order (kept after it is deleted). */
+  history(campaignId: string, options?: { after?: number; limit?: number }): Promise<Change[]>;
+  /** The change feed: changes with `seq > after`, in order. */
+  changes(after: number, limit: number): Promise<Change[]>;
+  lastSeq(): Promise<number>;
+  /** The stored result of an idempotent command. */
+  idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null>;
+  /** Pending timers due at or before `until`, earliest first (ties by campaign id). */
+  dueTimers(until: number, limit: number): Promise<TimerRecord[]>;
+  timers(campaignId: string): Promise<TimerRecord[]>;
+  timerStats(now: number): Promise<TimerStats>;
+}
+
+/** The list cursor of a record. */
+export function cursorOf(record: Pick<CampaignRecord, 'createdAt' | 'id'>): string {
+  return `${record.createdAt}:${record.id}`;
+}
+
+export function parseCursor(cursor: string): { createdAt: number; id: string } {
+  const at = cursor.indexOf(':');
+  const createdAt = Number(cursor.slice(0, at));
+  if (at < 1 || !Number.isFinite(createdAt)) throw new Error(`Invalid list cursor "${cursor}"`);
+  return { createdAt, id: cursor.slice(at + 1) };
+}
+
+/** Base class of store errors. */
+export class StoreError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A write did not match the stored state (stale version, existing id, timer already fired). */
+export class StoreConflictError extends StoreError {
+  readonly index: number;
+  readonly campaignId: string;
+  constructor(index: number, campaignId: string, message: string) {
+    super(message);
+    this.index = index;
+    this.campaignId = campaignId;
+  }
+}
+
+/** The store's schema is newer than this library understands. */
+export class StoreVersionError extends StoreError {
+  readonly found: number;
+  readonly supported: number;
+  constructor(location: string, found: number, supported: number) {
+    super(
+      `[campaign-lifecycle] ${location} has schema version ${found}, newer than this version of campaign-lifecycle supports (${supported}); upgrade campaign-lifecycle to open it`,
+    );
+    this.found = found;
+    this.supported = supported;
+  }
+}
+
+/** Another runtime (another process) holds the store. */
+export class StoreLockedError extends StoreError {
+  constructor(location: string, options?: ErrorOptions) {
+    super(
+      `[campaign-lifecycle] ${location} is in use by another campaign runtime; one runtime owns a SQLite store at a time`,
+      options,
+    );
+  }
+}

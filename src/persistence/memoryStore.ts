@@ -1,0 +1,148 @@
+import {
+  type CampaignRecord,
+  type CampaignStore,
+  type CampaignWrite,
+  type Change,
+  type ListQuery,
+  parseCursor,
+  type StatusCount,
+  StoreConflictError,
+  type TimerRecord,
+  type TimerStats,
+} from './CampaignStore.js';
+
+/**
+ * A store in memory: for tests and experiments. It survives `close()`/`open()` (a runtime can be
+ * stopped and another started on the same instance) but not the process.
+ */
+export function memoryStore(): CampaignStore {
+  return new MemoryStore();
+}
+
+const newestFirst = (a: CampaignRecord, b: CampaignRecord) =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+
+const byDue = (a: TimerRecord, b: TimerRecord) =>
+  a.dueAt - b.dueAt || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0);
+
+class MemoryStore implements CampaignStore {
+  readonly kind = 'memory';
+  #campaigns = new Map<string, CampaignRecord>();
+  #changes: Change[] = [];
+  #history = new Map<string, Change[]>();
+  #timers = new Map<string, TimerRecord[]>();
+  #idempotency = new Map<string, { campaignId: string; result: string }>();
+  #seq = 0;
+
+  async open(): Promise<void> {}
+  async close(): Promise<void> {}
+
+  async commit(writes: readonly CampaignWrite[]): Promise<number[]> {
+    const versions = new Map<string, number>();
+    const timers = new Map<string, readonly TimerRecord[]>();
+    writes.forEach((write, index) => {
+      const id = write.campaignId;
+      const current = versions.has(id) ? versions.get(id)! : (this.#campaigns.get(id)?.version ?? 0);
+      if (current !== write.fromVersion) {
+        throw new StoreConflictError(index, id, `campaign ${id} is at version ${current}, not ${write.fromVersion}`);
+      }
+      if (write.firedTimer) {
+        const { eventType, dueAt } = write.firedTimer;
+        const pending = timers.get(id) ?? this.#timers.get(id) ?? [];
+        if (!pending.some((t) => t.eventType === eventType && t.dueAt === dueAt)) {
+          throw new StoreConflictError(index, id, `timer ${eventType} of campaign ${id} is not pending`);
+        }
+      }
+      versions.set(id, write.record?.version ?? 0);
+      timers.set(id, write.timers);
+    });
+    return writes.map((write) => {
+      const id = write.campaignId;
+      if (write.record) this.#campaigns.set(id, { ...write.record });
+      else this.#campaigns.delete(id);
+      if (write.timers.length > 0) this.#timers.set(id, write.timers.map((t) => ({ ...t })));
+      else this.#timers.delete(id);
+      if (write.idempotency) {
+        this.#idempotency.set(write.idempotency.commandId, { campaignId: id, result: write.idempotency.result });
+      }
+      if (!write.change) return 0;
+      const change: Change = { ...write.change, seq: ++this.#seq };
+      this.#changes.push(change);
+      const history = this.#history.get(id) ?? [];
+      history.push(change);
+      this.#history.set(id, history);
+      return change.seq;
+    });
+  }
+
+  async get(id: string): Promise<CampaignRecord | null> {
+    const record = this.#campaigns.get(id);
+    return record ? { ...record } : null;
+  }
+
+  async list(query: ListQuery = {}): Promise<CampaignRecord[]> {
+    const statuses = query.status === undefined ? null : new Set([query.status].flat());
+    const after = query.after === undefined ? null : parseCursor(query.after);
+    const matching = [...this.#campaigns.values()]
+      .filter((r) => (statuses === null || statuses.has(r.status)) && (query.preset === undefined || r.preset === query.preset))
+      .filter((r) => after === null || r.createdAt < after.createdAt || (r.createdAt === after.createdAt && r.id < after.id))
+      .sort(newestFirst);
+    return matching.slice(0, query.limit ?? matching.length).map((r) => ({ ...r }));
+  }
+
+  async counts(query: { preset?: string } = {}): Promise<StatusCount[]> {
+    const counts = new Map<string, StatusCount>();
+    for (const r of this.#campaigns.values()) {
+      if (query.preset !== undefined && r.preset !== query.preset) continue;
+      const key = `${r.preset}|${r.status}`;
+      const entry = counts.get(key) ?? { preset: r.preset, status: r.status, count: 0 };
+      entry.count++;
+      counts.set(key, entry);
+    }
+    return [...counts.values()];
+  }
+
+  async history(campaignId: string, options: { after?: number; limit?: number } = {}): Promise<Change[]> {
+    const all = (this.#history.get(campaignId) ?? []).filter((c) => c.seq > (options.after ?? 0));
+    return all.slice(0, options.limit ?? all.length).map((c) => ({ ...c }));
+  }
+
+  async changes(after: number, limit: number): Promise<Change[]> {
+    let low = 0;
+    let high = this.#changes.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.#changes[mid]!.seq <= after) low = mid + 1;
+      else high = mid;
+    }
+    return this.#changes.slice(low, low + limit).map((c) => ({ ...c }));
+  }
+
+  async lastSeq(): Promise<number> {
+    return this.#seq;
+  }
+
+  async idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null> {
+    return this.#idempotency.get(commandId) ?? null;
+  }
+
+  async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
+    return [...this.#timers.values()]
+      .flat()
+      .filter((t) => t.dueAt <= until)
+      .sort(byDue)
+      .slice(0, limit)
+      .map((t) => ({ ...t }));
+  }
+
+  async timers(campaignId: string): Promise<TimerRecord[]> {
+    return (this.#timers.get(campaignId) ?? []).map((t) => ({ ...t })).sort(byDue);
+  }
+
+  async timerStats(now: number): Promise<TimerStats> {
+    const all = [...this.#timers.values()].flat();
+    const overdue = all.filter((t) => t.dueAt <= now);
+    const min = (ts: TimerRecord[]) => ts.reduce<number | null>((m, t) => (m === null || t.dueAt < m ? t.dueAt : m), null);
+    return { pending: all.length, overdue: overdue.length, oldestOverdue: min(overdue), nextDueAt: min(all) };
+  }
+}

@@ -1,0 +1,336 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  type CampaignRecord,
+  type CampaignStore,
+  type CampaignWrite,
+  type Change,
+  type ChangeSource,
+  type ListQuery,
+  parseCursor,
+  type StatusCount,
+  StoreConflictError,
+  StoreError,
+  StoreLockedError,
+  StoreVersionError,
+  type TimerRecord,
+  type TimerStats,
+} from './CampaignStore.js';
+import { SQLITE_MIGRATIONS } from './sqliteMigrations.js';
+
+export interface SqliteStoreOptions {
+  /** Database file (created with its directory). Default `./data/campaigns.db`. */
+  path?: string;
+  /** `FULL` (default) makes every acknowledged commit survive power loss; `NORMAL` survives process crashes only. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Page cache size in MiB (default 32). */
+  cacheMiB?: number;
+}
+
+/**
+ * The embedded default store: one SQLite file (better-sqlite3, WAL, `synchronous=FULL`).
+ * The file is locked exclusively while open: a second runtime opening it is refused with
+ * {@link StoreLockedError}; the lock dies with the process.
+ */
+export function sqliteStore(options: SqliteStoreOptions = {}): CampaignStore {
+  return new SqliteStore(options);
+}
+
+interface ChangeRow {
+  seq: number;
+  campaign_id: string;
+  version: number;
+  at: number;
+  due_at: number | null;
+  event: string;
+  source: ChangeSource;
+  from_status: string | null;
+  to_status: string | null;
+  command_id: string | null;
+  detail: string | null;
+}
+
+interface CampaignRow {
+  id: string;
+  preset: string;
+  status: string;
+  name: string;
+  version: number;
+  snapshot: string;
+  created_at: number;
+  updated_at: number;
+}
+
+interface TimerRow {
+  campaign_id: string;
+  timer: string;
+  event_type: string;
+  due_at: number;
+}
+
+const toRecord = (r: CampaignRow): CampaignRecord => ({
+  id: r.id,
+  preset: r.preset,
+  status: r.status,
+  name: r.name,
+  version: r.version,
+  snapshot: r.snapshot,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+const toChange = (r: ChangeRow): Change => ({
+  seq: r.seq,
+  campaignId: r.campaign_id,
+  version: r.version,
+  at: r.at,
+  dueAt: r.due_at,
+  event: r.event,
+  source: r.source,
+  from: r.from_status,
+  to: r.to_status,
+  commandId: r.command_id,
+  detail: r.detail,
+});
+
+const toTimer = (r: TimerRow): TimerRecord => ({
+  campaignId: r.campaign_id,
+  timer: r.timer,
+  eventType: r.event_type,
+  dueAt: r.due_at,
+});
+
+const isBusy = (error: unknown) =>
+  error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_BUSY');
+
+class SqliteStore implements CampaignStore {
+  readonly kind = 'sqlite';
+  readonly #path: string;
+  readonly #options: Required<Omit<SqliteStoreOptions, 'path'>>;
+  #db: Database.Database | null = null;
+  #statements: ReturnType<SqliteStore['prepare']> | null = null;
+  #commitBatch: ((writes: readonly CampaignWrite[]) => number[]) | null = null;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#path = resolve(options.path ?? './data/campaigns.db');
+    this.#options = { synchronous: options.synchronous ?? 'FULL', cacheMiB: options.cacheMiB ?? 32 };
+  }
+
+  async open(): Promise<void> {
+    if (this.#db) return;
+    mkdirSync(dirname(this.#path), { recursive: true });
+    const db = new Database(this.#path, { timeout: 250 });
+    try {
+      db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${this.#options.synchronous}`);
+      db.pragma(`cache_size = ${-this.#options.cacheMiB * 1024}`);
+      db.pragma('foreign_keys = OFF');
+      this.migrate(db);
+    } catch (error) {
+      db.close();
+      if (isBusy(error)) throw new StoreLockedError(this.#path, { cause: error });
+      throw error;
+    }
+    this.#db = db;
+    this.#statements = this.prepare(db);
+    this.#commitBatch = db.transaction((writes: readonly CampaignWrite[]) => writes.map((w, i) => this.apply(w, i)));
+  }
+
+  async close(): Promise<void> {
+    this.#db?.close();
+    this.#db = null;
+    this.#statements = null;
+    this.#commitBatch = null;
+  }
+
+  private migrate(db: Database.Database): void {
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    const found = row ? Number(row.value) : 0;
+    const latest = SQLITE_MIGRATIONS.at(-1)!.version;
+    if (found > latest) throw new StoreVersionError(this.#path, found, latest);
+    db.transaction(() => {
+      for (const migration of SQLITE_MIGRATIONS) {
+        if (migration.version <= found) continue;
+        db.exec(migration.sql);
+        db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+          String(migration.version),
+        );
+      }
+      // touch the file so the exclusive lock is taken now, not at the first command
+      db.prepare("INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
+        new Date().toISOString(),
+      );
+    })();
+  }
+
+  private prepare(db: Database.Database) {
+    return {
+      get: db.prepare<[string], CampaignRow>('SELECT * FROM campaigns WHERE id = ?'),
+      insert: db.prepare(
+        'INSERT INTO campaigns (id, preset, status, name, version, snapshot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      update: db.prepare(
+        'UPDATE campaigns SET status = ?, name = ?, version = ?, snapshot = ?, updated_at = ? WHERE id = ? AND version = ?',
+      ),
+      remove: db.prepare('DELETE FROM campaigns WHERE id = ? AND version = ?'),
+      history: db.prepare(
+        'INSERT INTO history (campaign_id, version, at, due_at, event, source, from_status, to_status, command_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      fireTimer: db.prepare('DELETE FROM timers WHERE campaign_id = ? AND event_type = ? AND due_at = ?'),
+      clearTimers: db.prepare('DELETE FROM timers WHERE campaign_id = ?'),
+      addTimer: db.prepare('INSERT INTO timers (campaign_id, event_type, timer, due_at) VALUES (?, ?, ?, ?)'),
+      idempotency: db.prepare('INSERT INTO commands (command_id, campaign_id, result) VALUES (?, ?, ?)'),
+      count: db.prepare(
+        'INSERT INTO status_counts (preset, status, n) VALUES (?, ?, ?) ON CONFLICT(preset, status) DO UPDATE SET n = n + excluded.n',
+      ),
+      changes: db.prepare<[number, number], ChangeRow>('SELECT * FROM history WHERE seq > ? ORDER BY seq LIMIT ?'),
+      lastSeq: db.prepare<[], { seq: number | null }>('SELECT MAX(seq) AS seq FROM history'),
+      command: db.prepare<[string], { campaign_id: string; result: string }>(
+        'SELECT campaign_id, result FROM commands WHERE command_id = ?',
+      ),
+      dueTimers: db.prepare<[number, number], TimerRow>(
+        'SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, campaign_id LIMIT ?',
+      ),
+      timers: db.prepare<[string], TimerRow>('SELECT * FROM timers WHERE campaign_id = ? ORDER BY due_at, event_type'),
+      timerStats: db.prepare<[number], { pending: number; overdue: number; oldest: number | null; next: number | null }>(
+        `SELECT (SELECT COUNT(*) FROM timers) AS pending,
+                (SELECT COUNT(*) FROM timers WHERE due_at <= ?1) AS overdue,
+                (SELECT MIN(due_at) FROM timers WHERE due_at <= ?1) AS oldest,
+                (SELECT MIN(due_at) FROM timers) AS next`,
+      ),
+    };
+  }
+
+  private get db(): Database.Database {
+    if (!this.#db) throw new StoreError(`[campaign-lifecycle] sqlite store ${this.#path} is not open`);
+    return this.#db;
+  }
+
+  private get sql() {
+    if (!this.#statements) throw new StoreError(`[campaign-lifecycle] sqlite store ${this.#path} is not open`);
+    return this.#statements;
+  }
+
+  private apply(write: CampaignWrite, index: number): number {
+    const sql = this.sql;
+    const { campaignId: id, record, change } = write;
+    const conflict = (message: string) => new StoreConflictError(index, id, message);
+    if (write.firedTimer && sql.fireTimer.run(id, write.firedTimer.eventType, write.firedTimer.dueAt).changes !== 1) {
+      throw conflict(`timer ${write.firedTimer.eventType} of campaign ${id} is not pending`);
+    }
+    if (write.fromVersion === 0) {
+      if (!record) throw conflict(`campaign ${id} does not exist`);
+      try {
+        sql.insert.run(id, record.preset, record.status, record.name, record.version, record.snapshot, record.createdAt, record.updatedAt);
+      } catch (error) {
+        if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw conflict(`campaign ${id} already exists`);
+        throw error;
+      }
+    } else if (record) {
+      const changed = sql.update.run(record.status, record.name, record.version, record.snapshot, record.updatedAt, id, write.fromVersion).changes;
+      if (changed !== 1) throw conflict(`campaign ${id} is not at version ${write.fromVersion}`);
+    } else if (sql.remove.run(id, write.fromVersion).changes !== 1) {
+      throw conflict(`campaign ${id} is not at version ${write.fromVersion}`);
+    }
+    sql.clearTimers.run(id);
+    for (const timer of write.timers) sql.addTimer.run(id, timer.eventType, timer.timer, timer.dueAt);
+    if (write.idempotency) sql.idempotency.run(write.idempotency.commandId, id, write.idempotency.result);
+    if (!change) return 0;
+    if (change.from !== change.to) {
+      if (change.from !== null) sql.count.run(write.preset, change.from, -1);
+      if (change.to !== null) sql.count.run(write.preset, change.to, 1);
+    }
+    const { lastInsertRowid } = sql.history.run(
+      id,
+      change.version,
+      change.at,
+      change.dueAt,
+      change.event,
+      change.source,
+      change.from,
+      change.to,
+      change.commandId,
+      change.detail,
+    );
+    return Number(lastInsertRowid);
+  }
+
+  async commit(writes: readonly CampaignWrite[]): Promise<number[]> {
+    if (!this.#commitBatch) throw new StoreError(`[campaign-lifecycle] sqlite store ${this.#path} is not open`);
+    return this.#commitBatch(writes);
+  }
+
+  async get(id: string): Promise<CampaignRecord | null> {
+    const row = this.sql.get.get(id);
+    return row ? toRecord(row) : null;
+  }
+
+  async list(query: ListQuery = {}): Promise<CampaignRecord[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.status !== undefined) {
+      const statuses = [query.status].flat();
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+    }
+    if (query.preset !== undefined) {
+      where.push('preset = ?');
+      params.push(query.preset);
+    }
+    if (query.after !== undefined) {
+      const { createdAt, id } = parseCursor(query.after);
+      where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+      params.push(createdAt, createdAt, id);
+    }
+    const sql = `SELECT * FROM campaigns ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC${
+      query.limit === undefined ? '' : ' LIMIT ?'
+    }`;
+    if (query.limit !== undefined) params.push(query.limit);
+    return (this.db.prepare(sql).all(...params) as CampaignRow[]).map(toRecord);
+  }
+
+  async counts(query: { preset?: string } = {}): Promise<StatusCount[]> {
+    const rows = (
+      query.preset === undefined
+        ? this.db.prepare('SELECT preset, status, n FROM status_counts WHERE n > 0').all()
+        : this.db.prepare('SELECT preset, status, n FROM status_counts WHERE n > 0 AND preset = ?').all(query.preset)
+    ) as { preset: string; status: string; n: number }[];
+    return rows.map((r) => ({ preset: r.preset, status: r.status, count: r.n }));
+  }
+
+  async history(campaignId: string, options: { after?: number; limit?: number } = {}): Promise<Change[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM history WHERE campaign_id = ? AND seq > ? ORDER BY seq${options.limit === undefined ? '' : ' LIMIT ?'}`)
+      .all(...[campaignId, options.after ?? 0, ...(options.limit === undefined ? [] : [options.limit])]) as ChangeRow[];
+    return rows.map(toChange);
+  }
+
+  async changes(after: number, limit: number): Promise<Change[]> {
+    return this.sql.changes.all(after, limit).map(toChange);
+  }
+
+  async lastSeq(): Promise<number> {
+    return this.sql.lastSeq.get()?.seq ?? 0;
+  }
+
+  async idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null> {
+    const row = this.sql.command.get(commandId);
+    return row ? { campaignId: row.campaign_id, result: row.result } : null;
+  }
+
+  async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
+    return this.sql.dueTimers.all(until, limit).map(toTimer);
+  }
+
+  async timers(campaignId: string): Promise<TimerRecord[]> {
+    return this.sql.timers.all(campaignId).map(toTimer);
+  }
+
+  async timerStats(now: number): Promise<TimerStats> {
+    const row = this.sql.timerStats.get(now)!;
+    return { pending: row.pending, overdue: row.overdue, oldestOverdue: row.oldest, nextDueAt: row.next };
+  }
+}
