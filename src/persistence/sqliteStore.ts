@@ -195,10 +195,10 @@ class SqliteStore implements CampaignStore {
         'SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, campaign_id LIMIT ?',
       ),
       timers: db.prepare<[string], TimerRow>('SELECT * FROM timers WHERE campaign_id = ? ORDER BY due_at, event_type'),
-      timerStats: db.prepare<[number], { pending: number; overdue: number; oldest: number | null; next: number | null }>(
+      timerStats: db.prepare<[{ now: number }], { pending: number; overdue: number; oldest: number | null; next: number | null }>(
         `SELECT (SELECT COUNT(*) FROM timers) AS pending,
-                (SELECT COUNT(*) FROM timers WHERE due_at <= ?1) AS overdue,
-                (SELECT MIN(due_at) FROM timers WHERE due_at <= ?1) AS oldest,
+                (SELECT COUNT(*) FROM timers WHERE due_at <= @now) AS overdue,
+                (SELECT MIN(due_at) FROM timers WHERE due_at <= @now) AS oldest,
                 (SELECT MIN(due_at) FROM timers) AS next`,
       ),
     };
@@ -330,7 +330,7 @@ class SqliteStore implements CampaignStore {
   }
 
   async timerStats(now: number): Promise<TimerStats> {
-    const row = this.sql.timerStats.get(now)!;
+    const row = this.sql.timerStats.get({ now })!;
     return { pending: row.pending, overdue: row.overdue, oldestOverdue: row.oldest, nextDueAt: row.next };
   }
 }
