@@ -50,7 +50,7 @@ export class GroupCommit {
 
   /** Resolves once every write enqueued so far has settled. */
   async drain(): Promise<void> {
-    while (this.#pending.length > 0 || this.#flushing || this.#scheduled) {
+    while (this.#pending.length > 0 || this.#flushing) {
       await (this.#flushing ?? this.flush());
     }
   }

@@ -266,16 +266,23 @@ class Runtime implements CampaignRuntime {
       this.lane(id, async () => {
         const live = await this.hydrate(id);
         const now = this.clock.now();
-        this.applyDue(live, now);
-        this.checkVersion(live, opts.expectedVersion);
+        const fired = this.applyDue(live, now);
+        const refuse = async (error: Error) => {
+          // what the refusal describes must be durable: the dates that fired just now
+          await Promise.allSettled(fired);
+          throw error;
+        };
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== live.version) {
+          return refuse(this.conflict(live, opts.expectedVersion));
+        }
         const snapshot = live.actor.getSnapshot();
         const status = live.status;
         const event = { ...command, at: now } as CampaignEvent;
         if (isSystemCommand(command.type) && opts.source !== 'system') {
-          throw this.rejected(live, command.type, `${command.type} is a system command: only the system may send it`, now);
+          return refuse(this.rejected(live, command.type, `${command.type} is a system command: only the system may send it`, now));
         }
         const reason = refusalReason(snapshot, event);
-        if (reason !== null) throw this.rejected(live, command.type, reason, now);
+        if (reason !== null) return refuse(this.rejected(live, command.type, reason, now));
         live.actor.send(event);
         return this.recordCommand(live, {
           event: command.type,
@@ -298,14 +305,22 @@ class Runtime implements CampaignRuntime {
       this.lane(id, async () => {
         const live = await this.hydrate(id);
         const now = this.clock.now();
-        this.applyDue(live, now);
-        this.checkVersion(live, opts.expectedVersion);
+        const fired = this.applyDue(live, now);
+        const refuse = async (error: Error) => {
+          await Promise.allSettled(fired);
+          throw error;
+        };
+        if (opts.expectedVersion !== undefined && opts.expectedVersion !== live.version) {
+          return refuse(this.conflict(live, opts.expectedVersion));
+        }
         const snapshot = live.actor.getSnapshot();
         const description = describeCampaign(snapshot, now);
         if (!description.deletable) {
           const preset = presets[live.preset];
           const where = preset.deletable.map((p) => statusLabel(preset, p));
-          throw this.rejected(live, 'DELETE', `A campaign cannot be deleted while ${live.status} (only when ${[...new Set(where)].join(', ')})`, now);
+          return refuse(
+            this.rejected(live, 'DELETE', `A campaign cannot be deleted while ${live.status} (only when ${[...new Set(where)].join(', ')})`, now),
+          );
         }
         const view = this.view(live, now);
         live.deleted = true;
@@ -543,15 +558,13 @@ class Runtime implements CampaignRuntime {
     }
   }
 
-  private checkVersion(live: Live, expected: number | undefined): void {
-    if (expected !== undefined && expected !== live.version) {
-      throw new ConflictError({
-        campaignId: live.id,
-        message: `Campaign ${live.id} is at version ${live.version}, not ${expected}`,
-        expectedVersion: expected,
-        actualVersion: live.version,
-      });
-    }
+  private conflict(live: Live, expected: number): ConflictError {
+    return new ConflictError({
+      campaignId: live.id,
+      message: `Campaign ${live.id} is at version ${live.version}, not ${expected}`,
+      expectedVersion: expected,
+      actualVersion: live.version,
+    });
   }
 
   private rejected(live: Live, command: string, reason: string, now: number): TransitionRejectedError {

@@ -25,7 +25,10 @@ export interface CampaignRecord {
   updatedAt: number;
 }
 
-/** A pending delayed transition: deliver `eventType` (with `at: dueAt`) to the campaign at `dueAt`. */
+/**
+ * A pending delayed transition: deliver `eventType` (with `at: dueAt`) to the campaign at `dueAt`.
+ * A campaign has at most one timer per `eventType`.
+ */
 export interface TimerRecord {
   campaignId: string;
   timer: string;
@@ -72,8 +75,6 @@ export interface CampaignWrite {
    * campaign's timers without changing it (`record` at the same version).
    */
   change: Omit<Change, 'seq'> | null;
-  /** When the write fires a timer: that timer must still be pending, else the write conflicts. */
-  firedTimer?: { eventType: string; dueAt: number };
   /** When the command carried a `commandId`: what a retry returns. */
   idempotency?: { commandId: string; result: string };
 }
@@ -113,8 +114,9 @@ export interface CampaignStore {
   close(): Promise<void>;
   /**
    * Commits writes atomically, in order; resolves with the `seq` of each write's change once
-   * durable (0 for a write without a change). A write whose `fromVersion` or `firedTimer` does not match rejects the whole
-   * batch with a {@link StoreConflictError} naming its index; nothing is written.
+   * durable (0 for a write without a change). A write whose `fromVersion` does not match, that
+   * deletes a campaign that does not exist, or that records a `commandId` already recorded,
+   * rejects the whole batch with a {@link StoreConflictError} naming its index; nothing is written.
    */
   commit(writes: readonly CampaignWrite[]): Promise<number[]>;
   get(id: string): Promise<CampaignRecord | null>;

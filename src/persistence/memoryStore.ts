@@ -39,22 +39,19 @@ class MemoryStore implements CampaignStore {
 
   async commit(writes: readonly CampaignWrite[]): Promise<number[]> {
     const versions = new Map<string, number>();
-    const timers = new Map<string, readonly TimerRecord[]>();
+    const commandIds = new Set<string>();
     writes.forEach((write, index) => {
       const id = write.campaignId;
       const current = versions.has(id) ? versions.get(id)! : (this.#campaigns.get(id)?.version ?? 0);
       if (current !== write.fromVersion) {
         throw new StoreConflictError(index, id, `campaign ${id} is at version ${current}, not ${write.fromVersion}`);
       }
-      if (write.firedTimer) {
-        const { eventType, dueAt } = write.firedTimer;
-        const pending = timers.get(id) ?? this.#timers.get(id) ?? [];
-        if (!pending.some((t) => t.eventType === eventType && t.dueAt === dueAt)) {
-          throw new StoreConflictError(index, id, `timer ${eventType} of campaign ${id} is not pending`);
-        }
+      if (current === 0 && !write.record) throw new StoreConflictError(index, id, `campaign ${id} does not exist`);
+      if (write.idempotency && (this.#idempotency.has(write.idempotency.commandId) || commandIds.has(write.idempotency.commandId))) {
+        throw new StoreConflictError(index, id, `commandId ${write.idempotency.commandId} is already recorded`);
       }
+      if (write.idempotency) commandIds.add(write.idempotency.commandId);
       versions.set(id, write.record?.version ?? 0);
-      timers.set(id, write.timers);
     });
     return writes.map((write) => {
       const id = write.campaignId;
@@ -123,7 +120,8 @@ class MemoryStore implements CampaignStore {
   }
 
   async idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null> {
-    return this.#idempotency.get(commandId) ?? null;
+    const stored = this.#idempotency.get(commandId);
+    return stored ? { ...stored } : null;
   }
 
   async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {

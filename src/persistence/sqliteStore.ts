@@ -179,7 +179,6 @@ class SqliteStore implements CampaignStore {
       history: db.prepare(
         'INSERT INTO history (campaign_id, version, at, due_at, event, source, from_status, to_status, command_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      fireTimer: db.prepare('DELETE FROM timers WHERE campaign_id = ? AND event_type = ? AND due_at = ?'),
       clearTimers: db.prepare('DELETE FROM timers WHERE campaign_id = ?'),
       addTimer: db.prepare('INSERT INTO timers (campaign_id, event_type, timer, due_at) VALUES (?, ?, ?, ?)'),
       idempotency: db.prepare('INSERT INTO commands (command_id, campaign_id, result) VALUES (?, ?, ?)'),
@@ -218,9 +217,6 @@ class SqliteStore implements CampaignStore {
     const sql = this.sql;
     const { campaignId: id, record, change } = write;
     const conflict = (message: string) => new StoreConflictError(index, id, message);
-    if (write.firedTimer && sql.fireTimer.run(id, write.firedTimer.eventType, write.firedTimer.dueAt).changes !== 1) {
-      throw conflict(`timer ${write.firedTimer.eventType} of campaign ${id} is not pending`);
-    }
     if (write.fromVersion === 0) {
       if (!record) throw conflict(`campaign ${id} does not exist`);
       try {
@@ -237,7 +233,16 @@ class SqliteStore implements CampaignStore {
     }
     sql.clearTimers.run(id);
     for (const timer of write.timers) sql.addTimer.run(id, timer.eventType, timer.timer, timer.dueAt);
-    if (write.idempotency) sql.idempotency.run(write.idempotency.commandId, id, write.idempotency.result);
+    if (write.idempotency) {
+      try {
+        sql.idempotency.run(write.idempotency.commandId, id, write.idempotency.result);
+      } catch (error) {
+        if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+          throw conflict(`commandId ${write.idempotency.commandId} is already recorded`);
+        }
+        throw error;
+      }
+    }
     if (!change) return 0;
     if (change.from !== change.to) {
       if (change.from !== null) sql.count.run(write.preset, change.from, -1);
