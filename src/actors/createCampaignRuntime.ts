@@ -522,7 +522,9 @@ class Runtime implements CampaignRuntime {
     );
     this.#lanes.set(id, tail);
     void tail.then(() => {
-      if (this.#lanes.get(id) === tail) this.#lanes.delete(id);
+      if (this.#lanes.get(id) !== tail) return;
+      this.#lanes.delete(id);
+      this.evict();
     });
     return result;
   }

@@ -23,40 +23,39 @@ function forbiddenKeyPath(value: unknown, path: (string | number)[] = []): (stri
   return null;
 }
 
+/**
+ * Refuses `__proto__`, `constructor` and `prototype` keys anywhere in the raw input, before zod
+ * copies it (copying would turn a `__proto__` key into a prototype).
+ */
+function safe<S extends z.ZodType>(schema: S) {
+  return z
+    .unknown()
+    .superRefine((value, ctx) => {
+      const found = forbiddenKeyPath(value);
+      if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
+    })
+    .pipe(schema);
+}
+
 /** Any JSON value the host stores with the campaign; never interpreted, at most 64 KiB, no prototype keys. */
-export const Content = z.json().superRefine((value, ctx) => {
-  const found = forbiddenKeyPath(value);
-  if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
-  if (JSON.stringify(value).length > MAX_CONTENT_BYTES) {
-    ctx.addIssue({ code: 'custom', message: `content must serialize to at most ${MAX_CONTENT_BYTES} bytes of JSON` });
-  }
-});
+export const Content = safe(
+  z.json().refine((value) => JSON.stringify(value).length <= MAX_CONTENT_BYTES, {
+    message: `content must serialize to at most ${MAX_CONTENT_BYTES} bytes of JSON`,
+  }),
+);
 export type Content = z.infer<typeof Content>;
 
 /**
  * Audience settings. Only `mode` is interpreted (a journey activates with `trigger` or `list`);
  * the other fields are the host's and are kept as given.
  */
-export const Audience = z
-  .object({ mode: z.string().trim().min(1).max(40).optional() })
-  .catchall(z.json())
-  .superRefine((value, ctx) => {
-    const found = forbiddenKeyPath(value);
-    if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
-  });
+export const Audience = safe(z.object({ mode: z.string().trim().min(1).max(40).optional() }).catchall(z.json()));
 export type Audience = z.infer<typeof Audience>;
 
 /** A product: its id, or an object with an `id` and the host's own fields. */
-export const Product = z.union([
-  z.string().trim().min(1).max(200),
-  z
-    .object({ id: z.string().trim().min(1).max(200) })
-    .catchall(z.json())
-    .superRefine((value, ctx) => {
-      const found = forbiddenKeyPath(value);
-      if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
-    }),
-]);
+export const Product = safe(
+  z.union([z.string().trim().min(1).max(200), z.object({ id: z.string().trim().min(1).max(200) }).catchall(z.json())]),
+);
 export type Product = z.infer<typeof Product>;
 
 export const Timezone = z

@@ -193,3 +193,23 @@ export function simplePaths(scenario: Scenario, maxVertices: number): { paths: T
 export function declaredTriples(scenarioPreset: keyof typeof presets): Set<string> {
   return new Set(presets[scenarioPreset].transitions.map((row) => tripleKey(row)));
 }
+
+/**
+ * The fewest paths that still take every transition found: for each transition, the shortest
+ * path that ends with it.
+ */
+export function minimalCoverPaths(graph: ModelGraph): TimedPath[] {
+  const best = new Map<string, TimedPath>();
+  for (const path of transitionCoverPaths(graph)) {
+    for (let i = 1; i < path.steps.length; i++) {
+      const before = path.steps[i - 1]!.state.context.snapshot;
+      const step = path.steps[i]!;
+      const key = tripleKey([phaseOf(before.value), eventKey(step.event), phaseOf(step.state.context.snapshot.value)]);
+      const known = best.get(key);
+      if (!known || known.steps.length > i + 1) {
+        best.set(key, { state: step.state, weight: i, steps: path.steps.slice(0, i + 1) });
+      }
+    }
+  }
+  return [...new Set(best.values())];
+}
