@@ -33,6 +33,7 @@ import {
   RuntimeStoppedError,
   TransitionRejectedError,
 } from './errors.js';
+import { connectInspector, type InspectorConnection } from './connectInspector.js';
 import { GroupCommit } from './GroupCommit.js';
 
 /** Receives every XState inspection event of every hosted actor. */
@@ -43,8 +44,12 @@ export interface CampaignRuntimeOptions {
   store?: CampaignStore;
   /** Default: the system clock. Tests pass `createManualClock(...)`. */
   clock?: Clock;
-  /** Attach an inspector (e.g. `createWebSocketInspector(...).inspect`) to every hosted actor. */
-  inspect?: InspectOption;
+  /**
+   * Inspect every hosted actor: `{ url }` of a Stately inspector WebSocket server (e.g.
+   * `createInspectorServer` from `@statelyai/inspect/server`; the runtime connects, reconnects and
+   * disconnects on `stop()`), or any inspection observer.
+   */
+  inspect?: InspectOption | { url: string };
   /** Live actors kept in memory; idle ones beyond this are evicted (default 10 000). */
   maxLiveActors?: number;
   /** Due timers loaded per batch (default 1 000). */
@@ -197,7 +202,12 @@ const percentile = (sorted: number[], p: number) =>
  */
 export async function createCampaignRuntime(options: CampaignRuntimeOptions = {}): Promise<CampaignRuntime> {
   const runtime = new Runtime(options);
-  await runtime.open();
+  try {
+    await runtime.open();
+  } catch (error) {
+    runtime.abandon();
+    throw error;
+  }
   return runtime;
 }
 
@@ -205,6 +215,7 @@ class Runtime implements CampaignRuntime {
   readonly clock: Clock;
   readonly #store: CampaignStore;
   readonly #inspect: InspectOption | undefined;
+  readonly #inspector: InspectorConnection | null;
   readonly #maxLive: number;
   readonly #batchSize: number;
   readonly #onError: (error: unknown) => void;
@@ -224,7 +235,13 @@ class Runtime implements CampaignRuntime {
   constructor(options: CampaignRuntimeOptions) {
     this.#store = options.store ?? sqliteStore();
     this.clock = options.clock ?? systemClock;
-    this.#inspect = options.inspect;
+    if (options.inspect && 'url' in options.inspect) {
+      this.#inspector = connectInspector({ url: options.inspect.url });
+      this.#inspect = this.#inspector.inspect;
+    } else {
+      this.#inspector = null;
+      this.#inspect = options.inspect;
+    }
     this.#maxLive = options.maxLiveActors ?? 10_000;
     this.#batchSize = options.timerBatchSize ?? 1_000;
     this.#onError = options.onError ?? ((error) => console.error('[campaign-lifecycle]', error));
@@ -233,6 +250,12 @@ class Runtime implements CampaignRuntime {
 
   get lastSeq(): number {
     return this.#lastSeq;
+  }
+
+  /** Releases what the constructor took when `open` fails. */
+  abandon(): void {
+    this.#stopped = true;
+    this.#inspector?.stop();
   }
 
   async open(): Promise<void> {
@@ -503,6 +526,7 @@ class Runtime implements CampaignRuntime {
     this.#subscribers.clear();
     for (const live of this.#live.values()) live.actor.stop();
     this.#live.clear();
+    this.#inspector?.stop();
     await this.#store.close();
   }
 

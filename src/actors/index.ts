@@ -14,6 +14,7 @@ export {
   type SendOptions,
 } from './createCampaignRuntime.js';
 export { type CampaignView, toView } from './CampaignView.js';
+export { connectInspector, type InspectorConnection } from './connectInspector.js';
 export { type Clock, type ClockTimer, MAX_TIMEOUT_MS, systemClock } from './Clock.js';
 export { createManualClock, type ManualClock } from './createManualClock.js';
 export {

@@ -37,6 +37,10 @@ export const Preset = z
     deletable: z.array(PhaseSchema),
     /** Phases in which the audience sees the campaign (`scheduled` counts once `visibleAt` has passed). */
     visible: z.array(PhaseSchema),
+    /** Phases in which those already in the campaign are served (messages sent, discounts applied, orders shipped). */
+    processing: z.array(PhaseSchema),
+    /** A hint added to the reason when a command is not available in the current status. */
+    hints: z.partialRecord(z.enum(COMMANDS), z.string()).default({}),
     /** Which optional definition fields the preset understands. */
     fields: z.strictObject({ startAt: z.boolean(), visibleAt: z.boolean(), recurrence: z.boolean() }),
     activation: z.strictObject({

@@ -263,7 +263,7 @@ export const campaignMachine = setup({
           on: {
             PAUSE: [
               { guard: when('active', 'PAUSE', 'paused'), target: run('accepting', 'paused') },
-              { guard: when('active', 'PAUSE', 'closed'), target: run('closed', 'active') },
+              { guard: when('active', 'PAUSE', 'closed'), target: run('closed', 'active'), actions: 'openPause' },
               { guard: when('active', 'PAUSE', 'frozen'), target: run('frozen', 'paused') },
             ],
             CLOSE: { guard: when('active', 'CLOSE', 'closed'), target: run('closed', 'active') },
@@ -274,7 +274,7 @@ export const campaignMachine = setup({
             RESUME: [
               { guard: when('paused', 'RESUME', 'active'), target: run('accepting', 'active') },
               { guard: when('pausedClosed', 'RESUME', 'closed'), target: run('closed', 'active') },
-              { guard: when('closed', 'RESUME', 'active'), target: run('accepting', 'active') },
+              { guard: when('closed', 'RESUME', 'active'), target: run('accepting', 'active'), actions: 'closePause' },
               {
                 guard: when('frozen', 'RESUME', 'active', 'runsNow'),
                 target: run('accepting', 'active'),
@@ -297,7 +297,7 @@ export const campaignMachine = setup({
             END: (['active', 'closed'] as const).map((phase) => ({
               guard: when(phase, 'END', 'ended'),
               target: ID.ended,
-              actions: 'endNow' as const,
+              actions: ['closePause', 'endNow'] as const,
             })),
             AUDIENCE_LIST_LOADED: [
               { guard: when('active', 'AUDIENCE_LIST_LOADED', 'closed', 'listAudience'), target: run('closed', 'active') },
@@ -355,6 +355,7 @@ export const campaignMachine = setup({
                       {
                         guard: when('closed', 'windowEnd', 'ended', timerSet('windowEnd')),
                         target: ID.ended,
+                        actions: 'closePause',
                       },
                     ],
                   },

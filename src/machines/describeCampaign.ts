@@ -73,7 +73,7 @@ export function describeCampaign(snapshot: CampaignSnapshot, at: number): Campai
     status: statusLabel(preset, phase),
     intake,
     acceptsAudience: intake === 'accepting',
-    processing: phase === 'active' || phase === 'closed',
+    processing: preset.processing.includes(phase),
     visible,
     editable: preset.editable[phase] ?? 'none',
     deletable: preset.deletable.includes(phase),

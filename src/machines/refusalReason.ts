@@ -38,7 +38,8 @@ export function refusalReason(
       const hint = event.type === 'ACTIVATE' || event.type === 'PUBLISH' ? `; use ${preset.activation.command}` : '';
       return `${preset.name} campaigns have no ${event.type}${hint}`;
     }
-    return `${event.type} is not available while the campaign is ${status} (only when ${where})`;
+    const hint = preset.hints[event.type];
+    return `${event.type} is not available while the campaign is ${status} (only when ${where})${hint ? `: ${hint}` : ''}`;
   }
   if (snapshot.can(event)) return null;
   const at = event.at;

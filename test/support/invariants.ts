@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { armedTimers, type CampaignDescription, type CampaignSnapshot, describeCampaign } from '../../src/machines/index.js';
+import { armedTimers, type CampaignDescription, type CampaignSnapshot, describeCampaign, presets } from '../../src/machines/index.js';
 
 /**
  * The seed rules that must hold in every reachable state, checked on the derived description.
@@ -15,9 +15,12 @@ export function checkInvariants(snapshot: CampaignSnapshot, at: number): Campaig
   expect(d.acceptsAudience, where).toBe(d.intake === 'accepting');
   expect(d.intake !== null, where).toBe(['active', 'closed', 'paused', 'pausedClosed', 'frozen'].includes(d.phase));
   if (d.intake === 'frozen') expect([d.acceptsAudience, d.processing], where).toEqual([false, false]);
-  if (d.processing) expect(['active', 'closed'], where).toContain(d.phase);
+  expect(d.processing, where).toBe(presets[preset].processing.includes(d.phase));
   if (['draft', 'ended', 'error', 'aborted', 'archived'].includes(d.phase)) {
-    expect([d.processing, d.acceptsAudience, d.visible], where).toEqual([false, false, false]);
+    expect([d.acceptsAudience, d.visible], where).toEqual([false, false]);
+  }
+  if (['draft', 'scheduled', 'held', 'paused', 'pausedClosed', 'frozen', 'error', 'aborted', 'archived'].includes(d.phase)) {
+    expect(d.processing, where).toBe(false);
   }
   if (d.phase === 'aborted' || d.phase === 'archived') {
     expect(d.actions, where).toEqual([]);
@@ -62,6 +65,7 @@ export function checkInvariants(snapshot: CampaignSnapshot, at: number): Campaig
       if (d.status === 'Expired') {
         expect(d.actions, where).toEqual([]);
         expect(d.editable, where).toBe('none');
+        expect([d.acceptsAudience, d.processing], where).toEqual([false, true]); // placed orders still ship
       }
       break;
     case 'franchise': {

@@ -34,6 +34,7 @@ export const discount = definePreset({
   editable: { draft: 'full', scheduled: 'full', active: 'restricted', frozen: 'restricted' },
   deletable: ['draft', 'scheduled', 'frozen', 'ended'],
   visible: ['active'],
+  processing: ['active'],
   fields: { startAt: true, visibleAt: false, recurrence: true },
   activation: { command: 'PUBLISH', requires: [] },
 });

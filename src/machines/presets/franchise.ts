@@ -45,6 +45,7 @@ export const franchise = definePreset({
   editable: { draft: 'full', scheduled: 'full', held: 'full', active: 'restricted', frozen: 'restricted' },
   deletable: ['draft'],
   visible: ['scheduled', 'active'],
+  processing: ['active'],
   fields: { startAt: true, visibleAt: true, recurrence: true },
   activation: { command: 'PUBLISH', requires: ['dates'] },
 });

@@ -26,6 +26,7 @@ export const gifting = definePreset({
   editable: { draft: 'full', active: 'restricted', closed: 'restricted' },
   deletable: ['draft'],
   visible: ['active'],
+  processing: ['active', 'closed', 'ended'],
   fields: { startAt: false, visibleAt: false, recurrence: false },
   activation: { command: 'ACTIVATE', requires: ['products'] },
 });

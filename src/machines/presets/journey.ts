@@ -52,6 +52,8 @@ export const journey = definePreset({
   editable: { draft: 'full', scheduled: 'full', paused: 'restricted', pausedClosed: 'restricted', frozen: 'restricted' },
   deletable: ['draft', 'aborted'],
   visible: ['active', 'closed'],
+  processing: ['active', 'closed'],
+  hints: { UPDATE: 'pause or freeze to edit' },
   fields: { startAt: true, visibleAt: false, recurrence: false },
   activation: { command: 'ACTIVATE', requires: ['audience'] },
 });
