@@ -22,7 +22,7 @@ import type {
   ChangeSource,
   TimerRecord,
 } from '../persistence/CampaignStore.js';
-import { StoreConflictError } from '../persistence/CampaignStore.js';
+import { cursorOf, StoreConflictError } from '../persistence/CampaignStore.js';
 import { sqliteStore } from '../persistence/sqliteStore.js';
 import { type CampaignView, toView } from './CampaignView.js';
 import { type Clock, type ClockTimer, systemClock } from './Clock.js';
@@ -135,7 +135,10 @@ export interface CampaignRuntime {
   create(definition: CampaignDefinitionInput, options?: CreateOptions): Promise<CampaignView>;
   send(id: string, command: CampaignCommandInput, options?: SendOptions): Promise<CampaignView>;
   get(id: string): Promise<CampaignView>;
+  /** Campaigns, newest first (all of them unless `limit` is given). */
   list(query?: CampaignListQuery): Promise<CampaignView[]>;
+  /** One page of `list`: pass `next` back as `after` for the following page (null on the last). */
+  listPage(query: CampaignListQuery & { limit: number }): Promise<{ items: CampaignView[]; next: string | null }>;
   counts(filter?: { preset?: PresetName }): Promise<Record<string, number>>;
   history(id: string): Promise<CampaignChange[]>;
   duplicate(id: string, overrides?: DuplicateOverrides): Promise<CampaignView>;
@@ -400,6 +403,16 @@ class Runtime implements CampaignRuntime {
   }
 
   async list(query: CampaignListQuery = {}): Promise<CampaignView[]> {
+    return (await this.records(query)).views;
+  }
+
+  async listPage(query: CampaignListQuery & { limit: number }): Promise<{ items: CampaignView[]; next: string | null }> {
+    const { records, views, limit } = await this.records(query);
+    const last = records.at(-1);
+    return { items: views, next: last && records.length === limit ? cursorOf(last) : null };
+  }
+
+  private async records(query: CampaignListQuery) {
     this.assertRunning();
     const q = parseInput(CampaignListQuery, query, 'list query');
     const records = await this.#store.list({
@@ -409,7 +422,7 @@ class Runtime implements CampaignRuntime {
       ...(q.after !== undefined ? { after: q.after } : {}),
     });
     const now = this.clock.now();
-    return records.map((record) => toView(this.restore(record), record, now));
+    return { records, views: records.map((record) => toView(this.restore(record), record, now)), limit: q.limit };
   }
 
   async counts(filter: { preset?: PresetName } = {}): Promise<Record<string, number>> {

@@ -178,3 +178,30 @@ describe.each(STORE_KINDS)('commands on the %s store', (kind) => {
     await expect(h.rt.create({ preset: 'discount', name: 'D' }, { id: 'spring-2026' })).rejects.toBeInstanceOf(ConflictError);
   });
 });
+
+describe('listing', () => {
+  it('pages through campaigns newest first with filters', async () => {
+    const h = await harness('sqlite');
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 7; i++) {
+        ids.push((await h.rt.create({ preset: i % 2 ? 'discount' : 'gifting', name: `C${i}`, products: ['p'] })).id);
+        await h.clock.advanceBy(1000);
+      }
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await h.rt.listPage({ limit: 3, ...(after ? { after } : {}) });
+        seen.push(...page.items.map((v) => v.id));
+        if (!page.next) break;
+        after = page.next;
+      }
+      expect(seen).toEqual([...ids].reverse());
+      expect((await h.rt.list({ preset: 'discount' })).map((v) => v.name)).toEqual(['C5', 'C3', 'C1']);
+      expect((await h.rt.list({ status: ['Draft'], limit: 2 })).length).toBe(2);
+      expect(await h.rt.counts({ preset: 'gifting' })).toEqual({ Draft: 4, Active: 0, Paused: 0, Expired: 0 });
+    } finally {
+      await h.close();
+    }
+  });
+});
