@@ -56,7 +56,7 @@ const when = (from: Phase, on: On, to: Phase, ...more: unknown[]) =>
     ...more,
   ] as unknown as NamedGuards);
 
-const PUBLISHED: Phase[] = ['scheduled', 'held', 'active', 'closed', 'paused', 'pausedClosed', 'frozen', 'ended'];
+const EDITABLE_PUBLISHED: Phase[] = ['scheduled', 'held', 'active', 'closed', 'paused', 'pausedClosed', 'frozen'];
 const FAULTABLE: Phase[] = ['scheduled', 'active', 'closed', 'paused', 'pausedClosed', 'frozen'];
 
 const at = (context: CampaignContext, event: CampaignEvent) => eventInstant(context, event);
@@ -174,7 +174,7 @@ export const campaignMachine = setup({
     published: {
       initial: 'scheduled',
       on: {
-        UPDATE: PUBLISHED.map((phase) => ({
+        UPDATE: EDITABLE_PUBLISHED.map((phase) => ({
           guard: when(phase, 'UPDATE', phase, patchFits(phase)),
           target: ID.history,
           reenter: true,
