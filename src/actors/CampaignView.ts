@@ -1,6 +1,6 @@
 import type { StateValue } from 'xstate';
 import type { Audience, Content, Product } from '../machines/CampaignDefinition.js';
-import type { CampaignSnapshot } from '../machines/armedTimers.js';
+import type { ArmedTimer, CampaignSnapshot } from '../machines/armedTimers.js';
 import { timerName } from '../machines/CampaignContext.js';
 import type { UserCommandType } from '../machines/commands.js';
 import { describeCampaign, type Intake } from '../machines/describeCampaign.js';
@@ -58,10 +58,10 @@ export interface ViewMeta {
   updatedAt: number;
 }
 
-/** Builds the view of a snapshot at instant `now`. */
-export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number): CampaignView {
+/** Builds the view of a snapshot at instant `now` (`timers`: its armed timers, if already derived). */
+export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, timers?: readonly ArmedTimer[]): CampaignView {
   const c = snapshot.context;
-  const d = describeCampaign(snapshot, now);
+  const d = describeCampaign(snapshot, now, timers);
   return {
     id: meta.id,
     name: c.name,

@@ -681,7 +681,7 @@ class Runtime implements CampaignRuntime {
   }
 
   private view(live: Live, now: number): CampaignView {
-    return toView(live.actor.getSnapshot(), live, now);
+    return toView(live.actor.getSnapshot(), live, now, live.timers);
   }
 
   private changeOf(

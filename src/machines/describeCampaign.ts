@@ -51,8 +51,15 @@ export function presetCommands(preset: keyof typeof presets): UserCommandType[] 
   return USER_COMMANDS.filter((command) => used.has(command));
 }
 
-/** Status, intake, capabilities, allowed actions and refusal reasons of a snapshot at `at`. */
-export function describeCampaign(snapshot: CampaignSnapshot, at: number): CampaignDescription {
+/**
+ * Status, intake, capabilities, allowed actions and refusal reasons of a snapshot at `at`.
+ * `timers` may be passed when already derived (`armedTimers(snapshot)`).
+ */
+export function describeCampaign(
+  snapshot: CampaignSnapshot,
+  at: number,
+  timers: readonly ArmedTimer[] = armedTimers(snapshot),
+): CampaignDescription {
   const context = snapshot.context;
   const preset = presets[context.preset];
   const phase = phaseOf(snapshot.value);
@@ -79,6 +86,6 @@ export function describeCampaign(snapshot: CampaignSnapshot, at: number): Campai
     deletable: preset.deletable.includes(phase),
     actions: actions.sort(),
     refusals,
-    nextTimer: armedTimers(snapshot)[0] ?? null,
+    nextTimer: timers[0] ?? null,
   };
 }

@@ -11,10 +11,15 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
         version INTEGER NOT NULL,
         snapshot TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      ) WITHOUT ROWID;
+        updated_at INTEGER NOT NULL,
+        -- the campaign's pending timers (JSON [{ timer, eventType, dueAt }]) and the earliest due
+        -- instant: kept in the row so a write touches no separate timer table and index
+        timers TEXT NOT NULL DEFAULT '[]',
+        next_due_at INTEGER
+      );
       CREATE INDEX campaigns_by_status ON campaigns (status, created_at DESC, id DESC);
       CREATE INDEX campaigns_by_created ON campaigns (created_at DESC, id DESC);
+      CREATE INDEX campaigns_by_due ON campaigns (next_due_at) WHERE next_due_at IS NOT NULL;
 
       CREATE TABLE history (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -30,15 +35,6 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
         detail TEXT
       );
       CREATE INDEX history_by_campaign ON history (campaign_id, seq);
-
-      CREATE TABLE timers (
-        campaign_id TEXT NOT NULL,
-        event_type TEXT NOT NULL,
-        timer TEXT NOT NULL,
-        due_at INTEGER NOT NULL,
-        PRIMARY KEY (campaign_id, event_type)
-      ) WITHOUT ROWID;
-      CREATE INDEX timers_by_due ON timers (due_at, campaign_id);
 
       CREATE TABLE commands (
         command_id TEXT PRIMARY KEY,

@@ -26,6 +26,11 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Page cache size in MiB (default 32). */
   cacheMiB?: number;
+  /**
+   * WAL pages before an automatic checkpoint (default 1000, SQLite's). Larger windows rewrite hot
+   * pages into the database file less often, at the price of longer, rarer checkpoints.
+   */
+  checkpointPages?: number;
 }
 
 /**
@@ -62,12 +67,13 @@ interface CampaignRow {
   updated_at: number;
 }
 
-interface TimerRow {
-  campaign_id: string;
-  timer: string;
-  event_type: string;
-  due_at: number;
+interface DueRow {
+  id: string;
+  timers: string;
+  next_due_at: number;
 }
+
+type StoredTimer = Omit<TimerRecord, 'campaignId'>;
 
 const toRecord = (r: CampaignRow): CampaignRecord => ({
   id: r.id,
@@ -94,12 +100,17 @@ const toChange = (r: ChangeRow): Change => ({
   detail: r.detail,
 });
 
-const toTimer = (r: TimerRow): TimerRecord => ({
-  campaignId: r.campaign_id,
-  timer: r.timer,
-  eventType: r.event_type,
-  dueAt: r.due_at,
-});
+const byDue = (a: TimerRecord, b: TimerRecord) =>
+  a.dueAt - b.dueAt || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0) || (a.eventType < b.eventType ? -1 : 1);
+
+const timersOf = (campaignId: string, json: string): TimerRecord[] =>
+  (JSON.parse(json) as StoredTimer[]).map((t) => ({ campaignId, timer: t.timer, eventType: t.eventType, dueAt: t.dueAt }));
+
+const timerColumns = (timers: readonly TimerRecord[]) => {
+  let next: number | null = null;
+  for (const t of timers) if (next === null || t.dueAt < next) next = t.dueAt;
+  return [JSON.stringify(timers.map((t): StoredTimer => ({ timer: t.timer, eventType: t.eventType, dueAt: t.dueAt }))), next] as const;
+};
 
 const isBusy = (error: unknown) =>
   error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_BUSY');
@@ -114,7 +125,11 @@ class SqliteStore implements CampaignStore {
 
   constructor(options: SqliteStoreOptions) {
     this.#path = resolve(options.path ?? './data/campaigns.db');
-    this.#options = { synchronous: options.synchronous ?? 'FULL', cacheMiB: options.cacheMiB ?? 32 };
+    this.#options = {
+      synchronous: options.synchronous ?? 'FULL',
+      cacheMiB: options.cacheMiB ?? 32,
+      checkpointPages: options.checkpointPages ?? 1000,
+    };
   }
 
   async open(): Promise<void> {
@@ -126,6 +141,7 @@ class SqliteStore implements CampaignStore {
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${this.#options.synchronous}`);
       db.pragma(`cache_size = ${-this.#options.cacheMiB * 1024}`);
+      db.pragma(`wal_autocheckpoint = ${this.#options.checkpointPages}`);
       db.pragma('foreign_keys = OFF');
       this.migrate(db);
     } catch (error) {
@@ -170,17 +186,15 @@ class SqliteStore implements CampaignStore {
     return {
       get: db.prepare<[string], CampaignRow>('SELECT * FROM campaigns WHERE id = ?'),
       insert: db.prepare(
-        'INSERT INTO campaigns (id, preset, status, name, version, snapshot, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO campaigns (id, preset, status, name, version, snapshot, created_at, updated_at, timers, next_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       update: db.prepare(
-        'UPDATE campaigns SET status = ?, name = ?, version = ?, snapshot = ?, updated_at = ? WHERE id = ? AND version = ?',
+        'UPDATE campaigns SET status = ?, name = ?, version = ?, snapshot = ?, updated_at = ?, timers = ?, next_due_at = ? WHERE id = ? AND version = ?',
       ),
       remove: db.prepare('DELETE FROM campaigns WHERE id = ? AND version = ?'),
       history: db.prepare(
         'INSERT INTO history (campaign_id, version, at, due_at, event, source, from_status, to_status, command_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      clearTimers: db.prepare('DELETE FROM timers WHERE campaign_id = ?'),
-      addTimer: db.prepare('INSERT INTO timers (campaign_id, event_type, timer, due_at) VALUES (?, ?, ?, ?)'),
       idempotency: db.prepare('INSERT INTO commands (command_id, campaign_id, result) VALUES (?, ?, ?)'),
       count: db.prepare(
         'INSERT INTO status_counts (preset, status, n) VALUES (?, ?, ?) ON CONFLICT(preset, status) DO UPDATE SET n = n + excluded.n',
@@ -190,15 +204,16 @@ class SqliteStore implements CampaignStore {
       command: db.prepare<[string], { campaign_id: string; result: string }>(
         'SELECT campaign_id, result FROM commands WHERE command_id = ?',
       ),
-      dueTimers: db.prepare<[number, number], TimerRow>(
-        'SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, campaign_id LIMIT ?',
+      dueCampaigns: db.prepare<[number, number], DueRow>(
+        'SELECT id, timers, next_due_at FROM campaigns WHERE next_due_at <= ? ORDER BY next_due_at, id LIMIT ?',
       ),
-      timers: db.prepare<[string], TimerRow>('SELECT * FROM timers WHERE campaign_id = ? ORDER BY due_at, event_type'),
-      timerStats: db.prepare<[{ now: number }], { pending: number; overdue: number; oldest: number | null; next: number | null }>(
-        `SELECT (SELECT COUNT(*) FROM timers) AS pending,
-                (SELECT COUNT(*) FROM timers WHERE due_at <= @now) AS overdue,
-                (SELECT MIN(due_at) FROM timers WHERE due_at <= @now) AS oldest,
-                (SELECT MIN(due_at) FROM timers) AS next`,
+      timers: db.prepare<[string], { timers: string }>('SELECT timers FROM campaigns WHERE id = ?'),
+      timerStats: db.prepare<[{ now: number }], { pending: number | null; overdue: number; oldest: number | null; next: number | null }>(
+        `SELECT (SELECT SUM(json_array_length(timers)) FROM campaigns WHERE next_due_at IS NOT NULL) AS pending,
+                (SELECT COUNT(*) FROM campaigns, json_each(campaigns.timers)
+                  WHERE next_due_at <= @now AND json_extract(json_each.value, '$.dueAt') <= @now) AS overdue,
+                (SELECT MIN(next_due_at) FROM campaigns WHERE next_due_at <= @now) AS oldest,
+                (SELECT MIN(next_due_at) FROM campaigns WHERE next_due_at IS NOT NULL) AS next`,
       ),
     };
   }
@@ -217,22 +232,21 @@ class SqliteStore implements CampaignStore {
     const sql = this.sql;
     const { campaignId: id, record, change } = write;
     const conflict = (message: string) => new StoreConflictError(index, id, message);
+    const [timers, nextDueAt] = timerColumns(write.timers);
     if (write.fromVersion === 0) {
       if (!record) throw conflict(`campaign ${id} does not exist`);
       try {
-        sql.insert.run(id, record.preset, record.status, record.name, record.version, record.snapshot, record.createdAt, record.updatedAt);
+        sql.insert.run(id, record.preset, record.status, record.name, record.version, record.snapshot, record.createdAt, record.updatedAt, timers, nextDueAt);
       } catch (error) {
         if ((error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) throw conflict(`campaign ${id} already exists`);
         throw error;
       }
     } else if (record) {
-      const changed = sql.update.run(record.status, record.name, record.version, record.snapshot, record.updatedAt, id, write.fromVersion).changes;
+      const changed = sql.update.run(record.status, record.name, record.version, record.snapshot, record.updatedAt, timers, nextDueAt, id, write.fromVersion).changes;
       if (changed !== 1) throw conflict(`campaign ${id} is not at version ${write.fromVersion}`);
     } else if (sql.remove.run(id, write.fromVersion).changes !== 1) {
       throw conflict(`campaign ${id} is not at version ${write.fromVersion}`);
     }
-    sql.clearTimers.run(id);
-    for (const timer of write.timers) sql.addTimer.run(id, timer.eventType, timer.timer, timer.dueAt);
     if (write.idempotency) {
       try {
         sql.idempotency.run(write.idempotency.commandId, id, write.idempotency.result);
@@ -327,15 +341,22 @@ class SqliteStore implements CampaignStore {
   }
 
   async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
-    return this.sql.dueTimers.all(until, limit).map(toTimer);
+    const rows = this.sql.dueCampaigns.all(until, limit);
+    // timers of campaigns not fetched are due no earlier than the last fetched campaign's first timer
+    const bound = rows.length === limit ? Math.min(until, rows.at(-1)!.next_due_at) : until;
+    return rows
+      .flatMap((row) => timersOf(row.id, row.timers).filter((t) => t.dueAt <= bound))
+      .sort(byDue)
+      .slice(0, limit);
   }
 
   async timers(campaignId: string): Promise<TimerRecord[]> {
-    return this.sql.timers.all(campaignId).map(toTimer);
+    const row = this.sql.timers.get(campaignId);
+    return row ? timersOf(campaignId, row.timers).sort(byDue) : [];
   }
 
   async timerStats(now: number): Promise<TimerStats> {
     const row = this.sql.timerStats.get({ now })!;
-    return { pending: row.pending, overdue: row.overdue, oldestOverdue: row.oldest, nextDueAt: row.next };
+    return { pending: row.pending ?? 0, overdue: row.overdue, oldestOverdue: row.oldest, nextDueAt: row.next };
   }
 }
