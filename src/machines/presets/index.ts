@@ -9,15 +9,21 @@ export const presets: Readonly<Record<PresetName, Preset>> = { journey, discount
 
 export { discount, franchise, gifting, journey };
 
-const tables = new Map(
+type Table = Map<string, Map<string, Set<string>>>;
+
+const tables = new Map<PresetName, Table>(
   Object.values(presets).map((preset) => {
-    const keys = new Set<string>();
-    for (const [from, on, to] of preset.transitions) keys.add(`${from}|${on}|${to}`).add(`${from}|${on}|*`);
-    return [preset.name, keys] as const;
+    const table: Table = new Map();
+    for (const [from, on, to] of preset.transitions) {
+      const byEvent = table.get(from) ?? new Map<string, Set<string>>();
+      table.set(from, byEvent.set(on, (byEvent.get(on) ?? new Set<string>()).add(to)));
+    }
+    return [preset.name, table] as const;
   }),
 );
 
-/** Whether the preset's table has `from --on--> to` (any target when `to` is omitted). O(1). */
+/** Whether the preset's table has `from --on--> to` (any target when `to` is omitted). */
 export function presetAllows(preset: PresetName, from: string, on: string, to: string | undefined): boolean {
-  return tables.get(preset)?.has(`${from}|${on}|${to ?? '*'}`) ?? false;
+  const targets = tables.get(preset)?.get(from)?.get(on);
+  return targets !== undefined && (to === undefined || targets.has(to));
 }
