@@ -5,7 +5,8 @@ import { timerName } from '../machines/CampaignContext.js';
 import type { UserCommandType } from '../machines/commands.js';
 import { describeCampaign, type Intake } from '../machines/describeCampaign.js';
 import { toIso } from '../machines/Instant.js';
-import type { PresetName } from '../machines/Preset.js';
+import { type PresetName, statusLabel } from '../machines/Preset.js';
+import { presets } from '../machines/presets/index.js';
 import type { Recurrence } from '../machines/Recurrence.js';
 
 /** A campaign as the host sees it: its definition, and what its status means right now. */
@@ -23,8 +24,8 @@ export interface CampaignView {
   visible: boolean;
   /** User commands accepted now, sorted. */
   actions: UserCommandType[];
-  /** Why each other command of the preset is refused now. */
-  refusals: Partial<Record<UserCommandType, string>>;
+  /** Why each other command of the preset is refused now (and `DELETE`, when deleting is refused). */
+  refusals: Partial<Record<UserCommandType | 'DELETE', string>>;
   editable: 'full' | 'restricted' | 'none';
   deletable: boolean;
   startAt: string | null;
@@ -49,6 +50,8 @@ export interface CampaignView {
   nextTimer: { event: string; at: string } | null;
   createdAt: string;
   updatedAt: string;
+  /** The instant this view describes (actions and refusals can depend on it). */
+  asOf: string;
 }
 
 export interface ViewMeta {
@@ -73,7 +76,7 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
     processing: d.processing,
     visible: d.visible,
     actions: d.actions,
-    refusals: d.refusals,
+    refusals: d.deletable ? d.refusals : { ...d.refusals, DELETE: deleteRefusal(c.preset, d.status) },
     editable: d.editable,
     deletable: d.deletable,
     startAt: toIso(c.startAt),
@@ -93,5 +96,13 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
     nextTimer: d.nextTimer && { event: timerName(d.nextTimer.timer, c), at: toIso(d.nextTimer.dueAt) },
     createdAt: toIso(meta.createdAt),
     updatedAt: toIso(meta.updatedAt),
+    asOf: toIso(now),
   };
+}
+
+/** Why a campaign in `status` cannot be deleted, naming the statuses where it can. */
+export function deleteRefusal(preset: PresetName, status: string): string {
+  const definition = presets[preset];
+  const where = [...new Set(definition.deletable.map((phase) => statusLabel(definition, phase)))].join(', ');
+  return `A campaign cannot be deleted while ${status} (only when ${where})`;
 }

@@ -24,7 +24,7 @@ import type {
 } from '../persistence/CampaignStore.js';
 import { cursorOf, StoreConflictError } from '../persistence/CampaignStore.js';
 import { sqliteStore } from '../persistence/sqliteStore.js';
-import { type CampaignView, toView } from './CampaignView.js';
+import { type CampaignView, deleteRefusal, toView } from './CampaignView.js';
 import { type Clock, type ClockTimer, systemClock } from './Clock.js';
 import {
   ConflictError,
@@ -341,13 +341,7 @@ class Runtime implements CampaignRuntime {
         }
         const snapshot = live.actor.getSnapshot();
         const description = describeCampaign(snapshot, now);
-        if (!description.deletable) {
-          const preset = presets[live.preset];
-          const where = preset.deletable.map((p) => statusLabel(preset, p));
-          return refuse(
-            this.rejected(live, 'DELETE', `A campaign cannot be deleted while ${live.status} (only when ${[...new Set(where)].join(', ')})`, now),
-          );
-        }
+        if (!description.deletable) return refuse(this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now));
         const view = this.view(live, now);
         live.deleted = true;
         const write: CampaignWrite = {
@@ -487,7 +481,18 @@ class Runtime implements CampaignRuntime {
 
   subscribe(listener: ChangeListener, options: { after?: number } = {}): () => void {
     this.assertRunning();
-    const { after } = parseInput(z.strictObject({ after: z.number().int().min(0).optional() }), options, 'subscribe options');
+    const { after } = parseInput(
+      z.strictObject({
+        after: z
+          .number()
+          .int()
+          .min(0)
+          .max(this.#lastSeq, `after is ahead of the change feed (its last sequence is ${this.#lastSeq})`)
+          .optional(),
+      }),
+      options,
+      'subscribe options',
+    );
     let cursor = after ?? this.#lastSeq;
     let active = true;
     let wake: (() => void) | null = null;

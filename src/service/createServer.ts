@@ -1,0 +1,131 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { CampaignRuntime } from '../index.js';
+import { apiRoutes } from './api.js';
+import { tokenAuth } from './auth.js';
+import { ChangeStreams } from './changes.js';
+import { serveDashboard } from './dashboard.js';
+import { HttpError, mapError } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import type { Route } from './route.js';
+
+export const DEFAULT_BODY_LIMIT = 256 * 1024;
+
+export interface CreateServerOptions {
+  runtime: CampaignRuntime;
+  /** When set, every route requires `Authorization: Bearer <token>` (or the dashboard's session cookie). */
+  token?: string | undefined;
+  /** Largest accepted request body in bytes (default 256 KiB); larger ones get 413. */
+  bodyLimit?: number;
+  /** Heartbeat interval of the change stream (default 15 s). */
+  heartbeatMs?: number;
+  /** Where unexpected errors are reported (default `console.error`). */
+  onError?: (error: unknown) => void;
+}
+
+export interface CampaignServer {
+  /** The Hono app (its `fetch` serves requests without a socket). */
+  readonly app: Hono;
+  readonly routes: readonly Route[];
+  /** Listens (default `127.0.0.1`, port 3000; port 0 picks a free one) and resolves with the real URL. */
+  listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
+  /**
+   * Stops accepting connections, ends the change streams, lets in-flight requests finish and closes
+   * the sockets. Does not stop the runtime.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the HTTP service around a running campaign runtime: the JSON API under `/api`, the
+ * OpenAPI document at `/openapi.json`, the change stream at `/api/changes` and the dashboard at `/`.
+ *
+ * @example
+ * ```ts
+ * const server = createServer({ runtime: await createCampaignRuntime() });
+ * const { url } = await server.listen({ port: 3000 });
+ * ```
+ */
+export function createServer(options: CreateServerOptions): CampaignServer {
+  const rt = options.runtime;
+  const report = options.onError ?? ((error: unknown) => console.error('[campaigns service]', error));
+  const changes = new ChangeStreams(rt, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+  const routes = apiRoutes(rt, changes);
+  const openapi = openApiDocument(routes, { title: 'campaign-lifecycle', version: '0.1.0' });
+
+  let closing = false;
+  let inflight = 0;
+  let idle: (() => void) | null = null;
+
+  const app = new Hono();
+  app.use(async (c, next) => {
+    if (closing) {
+      c.header('Connection', 'close');
+      throw new HttpError(503, 'ShuttingDown', 'The service is shutting down');
+    }
+    inflight += 1;
+    try {
+      await next();
+    } finally {
+      inflight -= 1;
+      if (inflight === 0) idle?.();
+    }
+    c.header('X-Content-Type-Options', 'nosniff');
+  });
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+      onError: () => {
+        // the unread rest of the body makes the connection unusable for another request
+        throw new HttpError(413, 'PayloadTooLarge', `The request body exceeds ${options.bodyLimit ?? DEFAULT_BODY_LIMIT} bytes`, {
+          Connection: 'close',
+        });
+      },
+    }),
+  );
+  if (options.token) app.use(tokenAuth(options.token));
+  for (const route of routes) app.on(route.method, route.path, (c) => route.run(c));
+  app.get('/openapi.json', (c) => c.json(openapi));
+  app.get('*', async (c, next) => (await serveDashboard(c)) ?? next());
+  app.notFound((c) => c.json({ error: 'RouteNotFound', message: `No route ${c.req.method} ${c.req.path}` }, 404));
+  app.onError((error, c) => {
+    const mapped = mapError(error);
+    if (mapped.status >= 500 && mapped.status !== 503) report(error);
+    return c.json(mapped.body, mapped.status as ContentfulStatusCode, mapped.headers);
+  });
+
+  let server: Server | null = null;
+
+  return {
+    app,
+    routes,
+    listen({ port = 3000, host = '127.0.0.1' } = {}) {
+      const http = createAdaptorServer({ fetch: app.fetch }) as Server;
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          http.on('error', report);
+          server = http;
+          const actual = (http.address() as AddressInfo).port;
+          const shown = host === '127.0.0.1' || host === '::1' || host === '::' || host === '0.0.0.0' ? 'localhost' : host;
+          resolve({ url: `http://${shown}:${actual}`, port: actual });
+        });
+      });
+    },
+    async close() {
+      closing = true;
+      const http = server;
+      const closed = http ? new Promise<void>((resolve) => http.close(() => resolve())) : Promise.resolve();
+      await changes.close();
+      if (inflight > 0) await new Promise<void>((resolve) => (idle = resolve));
+      http?.closeIdleConnections();
+      http?.closeAllConnections();
+      await closed;
+    },
+  };
+}

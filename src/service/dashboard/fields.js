@@ -1,0 +1,89 @@
+import { h } from './dom.js';
+import { fromLocalInput, splitList, toLocalInput } from './format.js';
+
+/**
+ * The definition fields a preset understands, as labelled inputs. `read()` returns the values the
+ * form holds (dates as ISO instants, lists split on commas); `showIssues(issues)` puts zod issues
+ * next to their fields and returns the ones that fit none.
+ */
+export function definitionFields(preset, initial = {}) {
+  const inputs = {};
+  const errors = {};
+  const field = (name, label, input, hint) => {
+    inputs[name] = input;
+    errors[name] = h('span', { class: 'field-error', id: `${name}-error`, 'aria-live': 'polite' });
+    input.setAttribute('aria-describedby', `${name}-error`);
+    input.name = name;
+    return h('label', { class: 'field' }, h('span', { class: 'label' }, label), input, hint ? h('span', { class: 'hint' }, hint) : null, errors[name]);
+  };
+  const date = (name) => h('input', { type: 'datetime-local', value: toLocalInput(initial[name]) });
+  const nodes = [
+    field('name', 'Name', h('input', { type: 'text', required: true, maxlength: 200, value: initial.name ?? '' })),
+    preset.fields.visibleAt ? field('visibleAt', 'Visible from', date('visibleAt'), 'shown to franchisees before the start') : null,
+    preset.fields.startAt
+      ? field('startAt', 'Starts', date('startAt'), preset.requires.includes('dates') ? 'needed to publish' : `empty: starts on ${preset.activation.toLowerCase()}`)
+      : null,
+    field('endAt', preset.name === 'gifting' ? 'Expires' : 'Ends', date('endAt'), preset.requires.includes('dates') ? 'needed to publish' : null),
+    field('timezone', 'Time zone', h('input', { type: 'text', placeholder: 'Europe/Berlin', value: initial.timezone ?? '' })),
+    preset.name === 'journey'
+      ? field(
+          'audience',
+          'Audience',
+          h(
+            'select',
+            {},
+            h('option', { value: '' }, 'not set'),
+            ['trigger', 'list'].map((mode) => h('option', { value: mode, selected: initial.audience?.mode === mode }, mode)),
+          ),
+          'a journey activates with a trigger or a list audience',
+        )
+      : null,
+    field(
+      'products',
+      'Products',
+      h('input', { type: 'text', placeholder: 'mug, notebook', value: (initial.products ?? []).map((p) => (typeof p === 'string' ? p : p.id)).join(', ') }),
+      preset.requires.includes('products') ? 'comma-separated product ids; at least one to activate' : 'comma-separated product ids',
+    ),
+    field('labels', 'Labels', h('input', { type: 'text', placeholder: 'spring, storewide', value: (initial.labels ?? []).join(', ') })),
+    preset.fields.recurrence
+      ? field('recurrence', 'Repeats (RRULE)', h('input', { type: 'text', placeholder: 'FREQ=WEEKLY;BYDAY=SA', value: initial.recurrence?.rule ?? '' }))
+      : null,
+    preset.fields.recurrence
+      ? field('duration', 'Each occurrence lasts', h('input', { type: 'text', placeholder: 'PT48H', value: initial.recurrence?.duration ?? '' }))
+      : null,
+  ];
+
+  const initialValues = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.value]));
+
+  return {
+    nodes,
+    /** Names of the fields the user changed (`duration` counts as `recurrence`). */
+    changed() {
+      const names = Object.keys(inputs).filter((name) => inputs[name].value !== initialValues[name]);
+      return new Set(names.map((name) => (name === 'duration' ? 'recurrence' : name)));
+    },
+    read() {
+      const values = { name: inputs.name.value.trim() };
+      for (const name of ['startAt', 'endAt', 'visibleAt']) if (inputs[name]) values[name] = fromLocalInput(inputs[name].value);
+      values.timezone = inputs.timezone.value.trim() || null;
+      if (inputs.audience) values.audience = inputs.audience.value ? { ...(initial.audience ?? {}), mode: inputs.audience.value } : null;
+      values.products = splitList(inputs.products.value);
+      values.labels = splitList(inputs.labels.value);
+      if (inputs.recurrence) {
+        const rule = inputs.recurrence.value.trim();
+        values.recurrence = rule ? { rule, duration: inputs.duration.value.trim() } : null;
+      }
+      return values;
+    },
+    showIssues(issues = []) {
+      for (const el of Object.values(errors)) el.textContent = '';
+      const other = [];
+      for (const issue of issues) {
+        const key = issue.path?.[0] === 'recurrence' && issue.path?.[1] === 'duration' ? 'duration' : issue.path?.[0];
+        if (errors[key]) errors[key].textContent = issue.message;
+        else other.push(issue);
+      }
+      return other;
+    },
+  };
+}

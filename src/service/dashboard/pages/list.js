@@ -1,0 +1,184 @@
+import { api, ApiError, newKey } from '../api.js';
+import { debounce, fill, h } from '../dom.js';
+import { commandLabel, formatDate, relative, statusClass } from '../format.js';
+
+const FIRST_TABS = ['Active', 'Scheduled', 'Draft', 'Paused', 'Expired'];
+const PAGE_SIZE = 50;
+
+const listHash = (params) => {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+  return `#/${query ? `?${query}` : ''}`;
+};
+
+/** The campaign list: status tabs with counts, a preset filter, checkboxes and bulk actions. */
+export function mountList(main, params, meta) {
+  const status = params.status ?? '';
+  const preset = params.preset ?? '';
+  const selected = new Set();
+  let items = [];
+  let next = null;
+
+  const tabs = h('nav', { class: 'tabs', 'aria-label': 'Status', 'data-testid': 'status-tabs' });
+  const presetSelect = h(
+    'select',
+    { 'aria-label': 'Preset', onchange: (e) => location.assign(listHash({ status, preset: e.target.value })) },
+    h('option', { value: '' }, 'All presets'),
+    meta.presets.map((p) => h('option', { value: p.name, selected: p.name === preset }, p.title)),
+  );
+  const commands = [...new Set(meta.presets.flatMap((p) => p.commands))].filter((c) => c !== 'UPDATE');
+  const bulkCommand = h(
+    'select',
+    { 'aria-label': 'Bulk action', 'data-testid': 'bulk-command' },
+    commands.map((c) => h('option', { value: c }, commandLabel(c))),
+    h('option', { value: 'DELETE' }, 'Delete'),
+  );
+  const bulkCount = h('span', { class: 'muted' });
+  const bulkApply = h('button', { type: 'button', 'data-testid': 'bulk-apply', onclick: () => void applyBulk() }, 'Apply to selected');
+  const bulkResult = h('div', { class: 'bulk-result', role: 'status', 'data-testid': 'bulk-result' });
+  const selectAll = h('input', {
+    type: 'checkbox',
+    'aria-label': 'Select all',
+    onchange: (e) => {
+      for (const item of items) e.target.checked ? selected.add(item.id) : selected.delete(item.id);
+      renderRows();
+    },
+  });
+  const tbody = h('tbody');
+  const more = h('button', { type: 'button', class: 'secondary', onclick: () => void loadMore() }, 'Load more');
+  const message = h('p', { class: 'error', role: 'alert' });
+
+  fill(
+    main,
+    h('div', { class: 'page-head' }, h('h1', {}, 'Campaigns'), h('a', { class: 'button', href: '#/new' }, 'New campaign')),
+    tabs,
+    h('div', { class: 'toolbar' }, presetSelect, h('div', { class: 'bulk' }, bulkCount, bulkCommand, bulkApply)),
+    bulkResult,
+    message,
+    h(
+      'table',
+      { class: 'campaigns', 'data-testid': 'campaign-table' },
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { class: 'check' }, selectAll), ['Name', 'Preset', 'Status', 'Starts', 'Ends', 'Next timer'].map((t) => h('th', {}, t))),
+      ),
+      tbody,
+    ),
+    more,
+  );
+
+  function renderTabs(counts) {
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    const order = [...FIRST_TABS, ...Object.keys(counts).filter((s) => !FIRST_TABS.includes(s))];
+    const tab = (label, value, count) =>
+      h(
+        'a',
+        {
+          class: `tab${count === 0 ? ' empty' : ''}`,
+          href: listHash({ status: value, preset }),
+          'aria-current': value === status ? 'page' : null,
+          'data-status': value || 'All',
+        },
+        h('span', {}, label),
+        h('span', { class: 'count' }, String(count)),
+      );
+    fill(tabs, tab('All', '', total), order.filter((s) => s in counts).map((s) => tab(s, s, counts[s])));
+  }
+
+  function row(view) {
+    const checkbox = h('input', {
+      type: 'checkbox',
+      'aria-label': `Select ${view.name}`,
+      checked: selected.has(view.id),
+      onchange: (e) => {
+        e.target.checked ? selected.add(view.id) : selected.delete(view.id);
+        renderBulk();
+      },
+    });
+    return h(
+      'tr',
+      { 'data-id': view.id },
+      h('td', { class: 'check' }, checkbox),
+      h('td', {}, h('a', { href: `#/campaigns/${encodeURIComponent(view.id)}`, class: 'name' }, view.name)),
+      h('td', {}, view.preset),
+      h('td', {}, h('span', { class: statusClass(view.status) }, view.status)),
+      h('td', { title: view.startAt ?? '' }, formatDate(view.startAt)),
+      h('td', { title: view.endAt ?? '' }, formatDate(view.endAt)),
+      h('td', {}, view.nextTimer ? `${view.nextTimer.event} ${relative(view.nextTimer.at)}` : '—'),
+    );
+  }
+
+  function renderRows() {
+    fill(tbody, items.length > 0 ? items.map(row) : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No campaigns here.')));
+    more.hidden = next === null;
+    renderBulk();
+  }
+
+  function renderBulk() {
+    for (const id of [...selected]) if (!items.some((i) => i.id === id)) selected.delete(id);
+    bulkCount.textContent = `${selected.size} selected`;
+    bulkApply.disabled = selected.size === 0;
+    selectAll.checked = items.length > 0 && selected.size === items.length;
+  }
+
+  const query = (after) => {
+    const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
+    if (status) q.set('status', status);
+    if (preset) q.set('preset', preset);
+    if (after) q.set('after', after);
+    return q.toString();
+  };
+
+  async function refresh() {
+    try {
+      const [counts, page] = await Promise.all([
+        api('GET', `/api/counts${preset ? `?preset=${encodeURIComponent(preset)}` : ''}`),
+        api('GET', `/api/campaigns?${query()}`),
+      ]);
+      message.textContent = '';
+      renderTabs(counts);
+      items = page.items;
+      next = page.next;
+      renderRows();
+    } catch (error) {
+      message.textContent = error.message;
+    }
+  }
+
+  async function loadMore() {
+    if (!next) return;
+    const page = await api('GET', `/api/campaigns?${query(next)}`);
+    items = [...items, ...page.items];
+    next = page.next;
+    renderRows();
+  }
+
+  async function applyBulk() {
+    const ids = [...selected];
+    if (ids.length === 0) return;
+    const type = bulkCommand.value;
+    bulkApply.disabled = true;
+    try {
+      const { results } = await api('POST', '/api/campaigns/bulk', {
+        body: { ids, command: { type } },
+        headers: { 'Idempotency-Key': newKey() },
+      });
+      const names = new Map(items.map((i) => [i.id, i.name]));
+      const refused = results.filter((r) => !r.ok);
+      fill(
+        bulkResult,
+        h('strong', {}, `${commandLabel(type)}: ${results.length - refused.length} done, ${refused.length} refused`),
+        refused.length > 0
+          ? h('ul', {}, refused.map((r) => h('li', {}, h('span', { class: 'name' }, names.get(r.id) ?? r.id), ': ', r.error.reason ?? r.error.message)))
+          : null,
+      );
+      selected.clear();
+    } catch (error) {
+      fill(bulkResult, h('span', { class: 'error' }, error instanceof ApiError ? error.message : String(error)));
+    }
+    await refresh();
+  }
+
+  const refreshSoon = debounce(() => void refresh(), 250);
+  return { refresh, onChange: refreshSoon };
+}

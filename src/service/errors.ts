@@ -1,0 +1,75 @@
+import {
+  ConflictError,
+  NotFoundError,
+  RuntimeStoppedError,
+  TransitionRejectedError,
+  ValidationError,
+} from '../index.js';
+
+/** An error of the HTTP layer itself (malformed JSON, too large, unauthorized, …). */
+export class HttpError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly headers: Record<string, string>;
+  constructor(status: number, code: string, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.name = 'HttpError';
+    this.status = status;
+    this.code = code;
+    this.headers = headers;
+  }
+}
+
+/** The JSON body of every error response: `error` names the error, the other fields are its details. */
+export interface ErrorBody {
+  error: string;
+  message: string;
+  [field: string]: unknown;
+}
+
+export interface MappedError {
+  status: number;
+  body: ErrorBody;
+  headers: Record<string, string>;
+}
+
+/**
+ * Maps any thrown value to an HTTP status and a JSON body carrying the typed error's fields.
+ * The single place where errors become responses (also used for per-id bulk results).
+ */
+export function mapError(error: unknown): MappedError {
+  const plain = (status: number, body: ErrorBody, headers: Record<string, string> = {}) => ({ status, body, headers });
+  if (error instanceof ValidationError) {
+    return plain(400, { error: error.name, message: error.message, issues: error.issues });
+  }
+  if (error instanceof NotFoundError) {
+    return plain(404, { error: error.name, message: error.message, campaignId: error.campaignId });
+  }
+  if (error instanceof TransitionRejectedError) {
+    return plain(409, {
+      error: error.name,
+      message: error.message,
+      campaignId: error.campaignId,
+      status: error.status,
+      command: error.command,
+      allowed: error.allowed,
+      reason: error.reason,
+    });
+  }
+  if (error instanceof ConflictError) {
+    return plain(409, {
+      error: error.name,
+      message: error.message,
+      campaignId: error.campaignId,
+      expectedVersion: error.expectedVersion,
+      actualVersion: error.actualVersion,
+    });
+  }
+  if (error instanceof RuntimeStoppedError) {
+    return plain(503, { error: error.name, message: error.message });
+  }
+  if (error instanceof HttpError) {
+    return plain(error.status, { error: error.code, message: error.message }, error.headers);
+  }
+  return plain(500, { error: 'InternalError', message: 'Internal server error' });
+}

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CampaignView } from '../../src/index.js';
+import { startTestServer, type TestServer } from './helpers.js';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const NASTY = '<img src=x onerror=alert(1)><script>window.pwned=1</script>';
+
+describe.skipIf(!existsSync(CHROMIUM))('dashboard in Chromium', () => {
+  let s: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage();
+    page.setDefaultTimeout(5_000);
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 5_000, interval: 25 });
+  const text = (locator: Locator) => poll(() => locator.textContent());
+  const classes = (locator: Locator) => poll(async () => (await locator.getAttribute('class')) ?? '');
+  const attribute = (locator: Locator, name: string) => poll(() => locator.getAttribute(name));
+  const visible = (locator: Locator) => poll(() => locator.isVisible());
+  const live = () => attribute(page.locator('#live'), 'data-state').toBe('live');
+  const badge = () => page.getByTestId('status');
+  const stateBox = (id: string) => page.locator(`[data-state-id="${id}"]`);
+
+  it('creates a campaign through the form, presses an action and sees status and highlighted state change', async () => {
+    await page.goto(`${s.url}/`);
+    await live();
+    await page.getByTestId('new-campaign').click();
+    await page.locator('[data-preset="gifting"]').click();
+    const form = page.getByTestId('create-form');
+    await form.getByLabel('Name').fill('Gift boxes');
+    await form.getByLabel('Products').fill('mug, notebook');
+    await form.getByRole('button', { name: /Create gifting campaign/ }).click();
+
+    await poll(async () => page.url()).toMatch(/#\/campaigns\//);
+    await text(badge()).toBe('Draft');
+    await text(page.getByTestId('campaign-name')).toBe('Gift boxes');
+    await classes(stateBox('campaign.draft')).toMatch(/\bactive\b/);
+
+    await page.locator('[data-command="ACTIVATE"]').click();
+    await text(badge()).toBe('Active');
+    await classes(stateBox('campaign.published.running.intake.accepting')).toMatch(/\bactive\b/);
+    await classes(stateBox('campaign.published.running.processing.active')).toMatch(/\bactive\b/);
+    await classes(stateBox('campaign.draft')).not.toMatch(/\bactive\b/);
+    await text(page.getByTestId('history')).toContain('ACTIVATE');
+  });
+
+  it('greys out a refused action and shows its reason on hover and focus', async () => {
+    const id = decodeURIComponent(page.url().split('/campaigns/')[1]!);
+    const view = await s.rt.get(id);
+    const reason = view.refusals.ACTIVATE!;
+    expect(reason).toBeTruthy();
+    const refused = page.locator('[data-command="ACTIVATE"]');
+    await attribute(refused, 'aria-disabled').toBe('true');
+    await attribute(refused, 'title').toBe(reason);
+    const tooltip = refused.locator('.reason');
+    await page.mouse.move(0, 0);
+    await visible(tooltip).toBe(false);
+    await refused.hover();
+    await visible(tooltip).toBe(true);
+    await text(tooltip).toBe(reason);
+    await page.mouse.move(0, 0);
+    await refused.focus();
+    await visible(tooltip).toBe(true);
+    await page.keyboard.press('Enter');
+    await text(page.getByTestId('message')).toContain(reason);
+    expect((await s.rt.get(id)).version).toBe(view.version);
+  });
+
+  it('follows changes made elsewhere and fired timers live, without reloading', async () => {
+    const c = await s.rt.create({ preset: 'discount', name: 'Live sale', startAt: '2026-03-02T10:00:00Z' });
+    await s.rt.send(c.id, { type: 'PUBLISH' });
+    await page.goto(`${s.url}/#/campaigns/${c.id}`);
+    await text(badge()).toBe('Scheduled');
+    await live();
+    await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+
+    await s.clock.advanceTo('2026-03-02T10:00:00Z');
+    await text(badge()).toBe('Active');
+    await classes(stateBox('campaign.published.running')).toMatch(/\bactive\b/);
+    await text(page.getByTestId('history')).toContain('startAt');
+
+    await s.rt.send(c.id, { type: 'PAUSE' });
+    await text(badge()).toBe('Paused');
+    await classes(stateBox('campaign.published.running.processing.paused')).toMatch(/\bactive\b/);
+    expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+  });
+
+  it('renders a hostile name as text: no element injected, no script run', async () => {
+    await page.goto(`${s.url}/#/new?preset=discount`);
+    const form = page.getByTestId('create-form');
+    await form.getByLabel('Name').fill(NASTY);
+    await form.getByRole('button', { name: /Create discount campaign/ }).click();
+    await text(page.getByTestId('campaign-name')).toBe(NASTY);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+
+    await page.goto(`${s.url}/#/`);
+    const link = page.getByTestId('campaign-table').getByRole('link', { name: NASTY });
+    await text(link).toBe(NASTY);
+    expect(await page.locator('main img, main script').count()).toBe(0);
+    await page.waitForTimeout(100);
+    expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+  });
+
+  it('filters by status tab and applies a bulk action to the selected campaigns', async () => {
+    const gifts: CampaignView[] = [];
+    for (const name of ['Bulk A', 'Bulk B']) {
+      const c = await s.rt.create({ preset: 'gifting', name, products: ['mug'] });
+      gifts.push(await s.rt.send(c.id, { type: 'ACTIVATE' }));
+    }
+    await page.goto(`${s.url}/#/`);
+    await page.getByTestId('status-tabs').locator('[data-status="Active"]').click();
+    await poll(async () => page.url()).toMatch(/status=Active/);
+    const table = page.getByTestId('campaign-table');
+    await poll(() => table.locator('tbody tr').count()).toBe(3);
+    for (const gift of gifts) await table.getByLabel(`Select ${gift.name}`).check();
+    await page.getByTestId('bulk-command').selectOption('PAUSE');
+    await page.getByTestId('bulk-apply').click();
+    await text(page.getByTestId('bulk-result')).toContain('Pause: 2 done, 0 refused');
+    await poll(() => table.locator('tbody tr').count()).toBe(1);
+    for (const gift of gifts) expect((await s.rt.get(gift.id)).status).toBe('Paused');
+    await text(page.getByTestId('status-tabs').locator('[data-status="Paused"] .count')).toBe('3');
+    expect(pageErrors).toEqual([]);
+  });
+});

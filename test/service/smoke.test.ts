@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { CampaignView } from '../../src/index.js';
+
+const TSX = join(process.cwd(), 'node_modules', '.bin', 'tsx');
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** `npm start` without npm: tsx src/service/main.ts with the given arguments; resolves once it prints its URL. */
+async function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(TSX, ['src/service/main.ts', ...args], {
+    cwd: process.cwd(),
+    env: { ...process.env, CAMPAIGNS_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  for (let i = 0; i < 300; i++) {
+    const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+    if (url) return { child, url, output: () => output };
+    if (child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`The service did not start:\n${output}`);
+}
+
+async function stop(started: Started, signal: NodeJS.Signals): Promise<{ code: number | null; ms: number }> {
+  const begin = Date.now();
+  const exited = once(started.child, 'exit') as Promise<[number | null]>;
+  started.child.kill(signal);
+  const timer = setTimeout(() => started.child.kill('SIGKILL'), 10_000);
+  const [code] = await exited;
+  clearTimeout(timer);
+  return { code, ms: Date.now() - begin };
+}
+
+describe('npm start', () => {
+  const dirs: string[] = [];
+  const tempDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'campaigns-smoke-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--port 0 --no-demo: prints the real URL, serves /api/health, keeps data, exits 0 on SIGINT and SIGTERM', async () => {
+    const data = tempDir();
+    const first = await start(['--port', '0', '--data', data, '--no-demo']);
+    expect(first.url).toMatch(/^http:\/\/localhost:\d+$/);
+    expect(first.url).not.toMatch(/:0$/);
+    const health = await fetch(`${first.url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ ok: true });
+    const created = await fetch(`${first.url}/api/campaigns`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ preset: 'discount', name: 'Survives restarts' }),
+    });
+    expect(created.status).toBe(201);
+    const exit = await stop(first, 'SIGINT');
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(5_000);
+    expect(first.output()).toContain('Stopped.');
+
+    const second = await start(['--port', '0'], { CAMPAIGNS_DATA: data });
+    const list = (await (await fetch(`${second.url}/api/campaigns`)).json()) as { items: CampaignView[] };
+    expect(list.items.map((c) => c.name)).toEqual(['Survives restarts']);
+    const exit2 = await stop(second, 'SIGTERM');
+    expect(exit2.code).toBe(0);
+  });
+
+  it('--inspect with demo data: says which inspector URL to open, and SIGTERM stops both without hanging', async () => {
+    const started = await start(['--port', '0', '--data', tempDir(), '--inspect', '--inspect-port', '0']);
+    const inspectorUrl = /open (http:\/\/localhost:\d+) to watch/.exec(started.output())?.[1];
+    expect(inspectorUrl).toBeDefined();
+    expect(started.output()).toContain('demo       7 campaigns created');
+    const counts = (await (await fetch(`${started.url}/api/counts`)).json()) as Record<string, number>;
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(7);
+    const client = new WebSocket(inspectorUrl!.replace('http', 'ws'));
+    await once(client, 'open');
+    const exit = await stop(started, 'SIGTERM');
+    expect(exit.code).toBe(0);
+    expect(exit.ms).toBeLessThan(5_000);
+    client.terminate();
+  });
+});
