@@ -225,7 +225,7 @@ class Runtime implements CampaignRuntime {
   readonly #commits: GroupCommit;
   readonly #live = new Map<string, Live>();
   readonly #lanes = new Map<string, Promise<unknown>>();
-  readonly #inflight = new Map<string, Promise<CampaignView>>();
+  readonly #inflight = new Map<string, { campaignId: string | null; type: string; promise: Promise<CampaignView> }>();
   readonly #subscribers = new Set<{ wake: () => void; stop: () => void }>();
   readonly #lags: number[] = [];
   #lastSeq = 0;
@@ -578,23 +578,28 @@ class Runtime implements CampaignRuntime {
     run: () => Promise<CampaignView>,
   ): Promise<CampaignView> {
     if (commandId === undefined) return run();
+    const reused = (usedFor: { campaignId: string | null; type: string }) =>
+      new ConflictError({
+        campaignId: campaignId ?? usedFor.campaignId ?? '',
+        message: `commandId ${commandId} was already used for ${usedFor.type}${usedFor.campaignId ? ` on campaign ${usedFor.campaignId}` : ''}`,
+      });
     const inflight = this.#inflight.get(commandId);
-    if (inflight) return inflight;
+    if (inflight) {
+      if (inflight.campaignId !== campaignId || inflight.type !== type) throw reused(inflight);
+      return inflight.promise;
+    }
     const promise = (async () => {
       const stored = await this.#store.idempotency(commandId);
       if (stored) {
         const result = JSON.parse(stored.result) as { type: string; view: CampaignView };
         if ((campaignId !== null && stored.campaignId !== campaignId) || result.type !== type) {
-          throw new ConflictError({
-            campaignId: campaignId ?? stored.campaignId,
-            message: `commandId ${commandId} was already used for ${result.type} on campaign ${stored.campaignId}`,
-          });
+          throw reused({ campaignId: stored.campaignId, type: result.type });
         }
         return result.view;
       }
       return run();
     })();
-    this.#inflight.set(commandId, promise);
+    this.#inflight.set(commandId, { campaignId, type, promise });
     try {
       return await promise;
     } finally {

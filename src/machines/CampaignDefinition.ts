@@ -6,35 +6,43 @@ import { Recurrence } from './Recurrence.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_CONTENT_BYTES = 64 * 1024;
+const MAX_DEPTH = 32;
 
-function forbiddenKeyPath(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) {
-      const found = forbiddenKeyPath(item, [...path, i]);
-      if (found) return found;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) return [...path, key];
-      const found = forbiddenKeyPath((value as Record<string, unknown>)[key], [...path, key]);
-      if (found) return found;
+/**
+ * The first problem in raw host data, walked without recursion (so no input can overflow the
+ * stack): a prototype key, a cycle, or nesting deeper than {@link MAX_DEPTH}.
+ */
+function dataProblem(value: unknown): { path: (string | number)[]; message: string } | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value, path: [] }];
+  const seen = new Set<object>();
+  while (stack.length > 0) {
+    const { value: current, path } = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (seen.has(current)) return { path, message: 'Cyclic data is not allowed' };
+    seen.add(current);
+    if (path.length >= MAX_DEPTH) return { path, message: `Data may nest at most ${MAX_DEPTH} levels deep` };
+    for (const key of Object.keys(current)) {
+      if (FORBIDDEN_KEYS.has(key)) return { path: [...path, key], message: `Key "${key}" is not allowed` };
+      const child = (current as Record<string, unknown>)[key];
+      stack.push({ value: child, path: [...path, Array.isArray(current) ? Number(key) : key] });
     }
   }
   return null;
 }
 
 /**
- * Refuses `__proto__`, `constructor` and `prototype` keys anywhere in the raw input, before zod
- * copies it (copying would turn a `__proto__` key into a prototype).
+ * Checks raw input before zod copies it (copying would turn a `__proto__` key into a prototype,
+ * and deep or cyclic data would overflow the stack), then normalizes it as JSON would store it.
  */
 function safe<S extends z.ZodType>(schema: S) {
   return z
     .unknown()
     .superRefine((value, ctx) => {
-      const found = forbiddenKeyPath(value);
-      if (found) ctx.addIssue({ code: 'custom', path: found, message: `Key "${String(found.at(-1))}" is not allowed` });
+      const problem = dataProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', ...problem });
     })
-    .pipe(schema);
+    .pipe(schema)
+    .transform((value) => JSON.parse(JSON.stringify(value)) as z.output<S>);
 }
 
 /** Any JSON value the host stores with the campaign; never interpreted, at most 64 KiB, no prototype keys. */
@@ -58,17 +66,24 @@ export const Product = safe(
 );
 export type Product = z.infer<typeof Product>;
 
+/** An IANA time zone, stored under its canonical name (`europe/berlin` → `Europe/Berlin`). */
 export const Timezone = z
   .string()
   .max(64)
-  .refine(isTimeZone, { message: 'timezone must be an IANA time zone such as Europe/Berlin' });
+  .transform((name, ctx) => {
+    const canonical = canonicalTimeZone(name);
+    if (canonical === null) {
+      ctx.addIssue({ code: 'custom', message: 'timezone must be an IANA time zone such as Europe/Berlin' });
+      return z.NEVER;
+    }
+    return canonical;
+  });
 
-function isTimeZone(name: string): boolean {
+function canonicalTimeZone(name: string): string | null {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 

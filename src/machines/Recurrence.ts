@@ -5,7 +5,12 @@ import { parse as parseDuration, type Duration } from 'tinyduration';
 import { z } from 'zod';
 
 const { RRule } = rrule;
-const MAX_DURATION_MS = 366 * 24 * 3_600_000;
+const HOUR = 3_600_000;
+const MAX_DURATION_MS = 366 * 24 * HOUR;
+const MAX_COUNT = 10_000;
+/** Where validation tries a rule: it must occur within 8 years, at least an hour apart. */
+const PROBE_START = new Date(Date.UTC(2026, 0, 5, 9, 0, 0));
+const PROBE_SPAN_MS = 8 * 366 * 24 * HOUR;
 
 function parseRule(text: string): Partial<RRuleOptions> | string {
   let options: Partial<RRuleOptions>;
@@ -18,7 +23,22 @@ function parseRule(text: string): Partial<RRuleOptions> | string {
   if (options.freq > RRule.HOURLY) return 'rule may not repeat more often than HOURLY';
   if (options.dtstart) return 'rule must not carry DTSTART: the first occurrence starts at startAt';
   if (options.tzid) return 'rule must not carry TZID: set the campaign timezone instead';
+  if (options.interval !== undefined && options.interval < 1) return 'INTERVAL must be at least 1';
+  if (options.count !== undefined && options.count !== null && (options.count < 1 || options.count > MAX_COUNT)) {
+    return `COUNT must be between 1 and ${MAX_COUNT}`;
+  }
   return options;
+}
+
+/** Tries the rule from a fixed start: it must occur, and never twice within an hour. */
+function probeRule(options: Partial<RRuleOptions>): string | null {
+  const rule = new RRule({ ...options, dtstart: PROBE_START, count: options.count ?? null });
+  const first = rule.between(PROBE_START, new Date(PROBE_START.getTime() + PROBE_SPAN_MS), true, (_, i) => i < 200);
+  if (first.length === 0) return 'rule has no occurrence within 8 years of its start';
+  for (let i = 1; i < first.length; i++) {
+    if (first[i]!.getTime() - first[i - 1]!.getTime() < HOUR) return 'occurrences must be at least one hour apart';
+  }
+  return null;
 }
 
 function parseIsoDuration(text: string): Duration | string {
@@ -47,7 +67,8 @@ export const Recurrence = z.strictObject({
     .max(500)
     .superRefine((rule, ctx) => {
       const parsed = parseRule(rule);
-      if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      const problem = typeof parsed === 'string' ? parsed : probeRule(parsed);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
   duration: z
     .string()
@@ -94,7 +115,20 @@ function floating(ms: number, zone: string): Date {
   );
 }
 
+/**
+ * The instant of a wall-clock time in `zone`. In a DST gap the offset before the gap applies
+ * (02:30 → 03:30); an ambiguous time (the hour repeated when clocks go back) means its first
+ * occurrence — both as RFC 5545 §3.3.5 says.
+ */
 function instant(wall: Date, zone: string): number {
+  const candidate = tzInstant(wall, zone);
+  for (const earlier of [candidate - HOUR, candidate - HOUR / 2]) {
+    if (floating(earlier, zone).getTime() === wall.getTime()) return earlier;
+  }
+  return candidate;
+}
+
+function tzInstant(wall: Date, zone: string): number {
   return new TZDate(
     wall.getUTCFullYear(),
     wall.getUTCMonth(),
@@ -107,13 +141,28 @@ function instant(wall: Date, zone: string): number {
   ).getTime();
 }
 
-function ruleFor(schedule: Schedule, zone: string): RRuleInstance {
-  const key = `${schedule.recurrence.rule}|${schedule.startAt}|${zone}`;
+const PERIOD_HOURS: Record<number, number> = { [RRule.HOURLY]: 1, [RRule.DAILY]: 24, [RRule.WEEKLY]: 24 * 7 };
+
+/**
+ * The rule, starting at `startAt` — or, for a periodic rule without COUNT, at the last whole
+ * period before `from`: rrule walks every occurrence since its start, so a rule that began years
+ * ago would cost a walk through years on every evaluation. Shifting the start by whole periods
+ * (in floating wall time) keeps every occurrence from there on identical.
+ */
+function ruleFor(schedule: Schedule, zone: string, from: number): RRuleInstance {
+  const options = parseRule(schedule.recurrence.rule);
+  if (typeof options === 'string') throw new Error(options);
+  let dtstart = floating(schedule.startAt, zone);
+  const hours = options.freq === undefined ? undefined : PERIOD_HOURS[options.freq];
+  if (hours !== undefined && (options.count === undefined || options.count === null)) {
+    const period = hours * HOUR * (options.interval ?? 1);
+    const periods = Math.floor((floating(from, zone).getTime() - dtstart.getTime()) / period) - 1;
+    if (periods > 0) dtstart = new Date(dtstart.getTime() + periods * period);
+  }
+  const key = `${schedule.recurrence.rule}|${dtstart.getTime()}|${zone}`;
   let rule = ruleCache.get(key);
   if (!rule) {
-    const options = parseRule(schedule.recurrence.rule);
-    if (typeof options === 'string') throw new Error(options);
-    rule = new RRule({ ...options, dtstart: floating(schedule.startAt, zone) });
+    rule = new RRule({ ...options, dtstart });
     if (ruleCache.size >= 1000) ruleCache.delete(ruleCache.keys().next().value as string);
     ruleCache.set(key, rule);
   }
@@ -136,7 +185,10 @@ export function occurrencesAround(schedule: Schedule, at: number): {
   next: OccurrenceWindow | null;
 } {
   const zone = schedule.timezone ?? 'UTC';
-  const rule = ruleFor(schedule, zone);
+  const duration = parseIsoDuration(schedule.recurrence.duration);
+  if (typeof duration === 'string') throw new Error(duration);
+  // an occurrence running at `at` started at most one duration (plus a DST hour) earlier
+  const rule = ruleFor(schedule, zone, at - (add(0, duration).getTime() + HOUR));
   const inRange = (start: number) => schedule.endAt === null || start < schedule.endAt;
 
   let current: OccurrenceWindow | null = null;

@@ -11,15 +11,10 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
         version INTEGER NOT NULL,
         snapshot TEXT NOT NULL,
         created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        -- the campaign's pending timers (JSON [{ timer, eventType, dueAt }]) and the earliest due
-        -- instant: kept in the row so a write touches no separate timer table and index
-        timers TEXT NOT NULL DEFAULT '[]',
-        next_due_at INTEGER
-      );
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
       CREATE INDEX campaigns_by_status ON campaigns (status, created_at DESC, id DESC);
       CREATE INDEX campaigns_by_created ON campaigns (created_at DESC, id DESC);
-      CREATE INDEX campaigns_by_due ON campaigns (next_due_at) WHERE next_due_at IS NOT NULL;
 
       CREATE TABLE history (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -36,6 +31,15 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
       );
       CREATE INDEX history_by_campaign ON history (campaign_id, seq);
 
+      CREATE TABLE timers (
+        campaign_id TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        timer TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        PRIMARY KEY (campaign_id, event_type)
+      ) WITHOUT ROWID;
+      CREATE INDEX timers_by_due ON timers (due_at, campaign_id);
+
       CREATE TABLE commands (
         command_id TEXT PRIMARY KEY,
         campaign_id TEXT NOT NULL,
@@ -48,6 +52,37 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
         n INTEGER NOT NULL,
         PRIMARY KEY (preset, status)
       ) WITHOUT ROWID;
+    `,
+  },
+  {
+    // timers move into the campaign row (JSON + indexed next_due_at): a write touches one row
+    // instead of a row plus a separate timer table and its index
+    version: 2,
+    sql: `
+      CREATE TABLE campaigns_v2 (
+        id TEXT PRIMARY KEY,
+        preset TEXT NOT NULL,
+        status TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        snapshot TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        timers TEXT NOT NULL DEFAULT '[]',
+        next_due_at INTEGER
+      );
+      INSERT INTO campaigns_v2
+        SELECT c.id, c.preset, c.status, c.name, c.version, c.snapshot, c.created_at, c.updated_at,
+          COALESCE((SELECT json_group_array(json_object('timer', t.timer, 'eventType', t.event_type, 'dueAt', t.due_at))
+                    FROM (SELECT * FROM timers WHERE campaign_id = c.id ORDER BY due_at, event_type) AS t), '[]'),
+          (SELECT MIN(due_at) FROM timers WHERE campaign_id = c.id)
+        FROM campaigns AS c;
+      DROP TABLE campaigns;
+      DROP TABLE timers;
+      ALTER TABLE campaigns_v2 RENAME TO campaigns;
+      CREATE INDEX campaigns_by_status ON campaigns (status, created_at DESC, id DESC);
+      CREATE INDEX campaigns_by_created ON campaigns (created_at DESC, id DESC);
+      CREATE INDEX campaigns_by_due ON campaigns (next_due_at) WHERE next_due_at IS NOT NULL;
     `,
   },
 ];

@@ -102,6 +102,35 @@ describe('sqliteStore (adapter)', () => {
     expect(readMeta('schema_version')).toBe(String(LATEST));
   });
 
+  it('migrates a version-1 file (timers in their own table) to the latest schema, keeping every timer', async () => {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const db = new Database(file);
+    db.exec('CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    db.exec(SQLITE_MIGRATIONS.find((m) => m.version === 1)!.sql);
+    db.prepare("INSERT INTO meta VALUES ('schema_version', '1')").run();
+    const insert = db.prepare('INSERT INTO campaigns VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run('a', 'discount', 'Scheduled', 'A', 2, '{}', 1, 2);
+    insert.run('b', 'gifting', 'Draft', 'B', 1, '{}', 3, 3);
+    const timer = db.prepare('INSERT INTO timers VALUES (?, ?, ?, ?)');
+    timer.run('a', 'xstate.after.endAt.x', 'endAt', 5_000);
+    timer.run('a', 'xstate.after.startAt.x', 'startAt', 1_000);
+    db.prepare("INSERT INTO history (campaign_id, version, at, event, source, to_status) VALUES ('a', 1, 1, 'CREATE', 'user', 'Draft')").run();
+    db.close();
+
+    const store = await open();
+    expect(await store.get('a')).toMatchObject({ status: 'Scheduled', version: 2 });
+    expect(await store.timers('a')).toEqual([
+      { campaignId: 'a', timer: 'startAt', eventType: 'xstate.after.startAt.x', dueAt: 1_000 },
+      { campaignId: 'a', timer: 'endAt', eventType: 'xstate.after.endAt.x', dueAt: 5_000 },
+    ]);
+    expect(await store.timers('b')).toEqual([]);
+    expect(await store.dueTimers(2_000, 10)).toEqual([{ campaignId: 'a', timer: 'startAt', eventType: 'xstate.after.startAt.x', dueAt: 1_000 }]);
+    expect((await store.timerStats(10_000)).pending).toBe(2);
+    expect(await store.lastSeq()).toBe(1);
+    await store.close();
+    expect(readMeta('schema_version')).toBe(String(LATEST));
+  });
+
   it('refuses a store whose schema is newer than the latest migration', async () => {
     const store = await open();
     await store.commit([create('a')]);
