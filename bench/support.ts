@@ -394,6 +394,9 @@ export class TimingStore implements CampaignStore {
   timers(campaignId: string): Promise<TimerRecord[]> {
     return this.#inner.timers(campaignId);
   }
+  nextDueAt(): Promise<number | null> {
+    return this.#inner.nextDueAt();
+  }
   timerStats(now: number): Promise<TimerStats> {
     return this.#inner.timerStats(now);
   }

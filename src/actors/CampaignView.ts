@@ -3,7 +3,7 @@ import type { Audience, Content, Product } from '../machines/CampaignDefinition.
 import type { ArmedTimer, CampaignSnapshot } from '../machines/armedTimers.js';
 import { timerName } from '../machines/CampaignContext.js';
 import type { UserCommandType } from '../machines/commands.js';
-import { describeCampaign, type Intake } from '../machines/describeCampaign.js';
+import { capabilities, commandsNow, type Intake } from '../machines/describeCampaign.js';
 import { toIso } from '../machines/Instant.js';
 import { type PresetName, statusLabel } from '../machines/Preset.js';
 import { presets } from '../machines/presets/index.js';
@@ -61,11 +61,23 @@ export interface ViewMeta {
   updatedAt: number;
 }
 
-/** Builds the view of a snapshot at instant `now` (`timers`: its armed timers, if already derived). */
+/**
+ * Builds the view of a snapshot at instant `now` (`timers`: its armed timers, if already
+ * derived). `actions` and `refusals` ask the statechart about every command, so they are worked
+ * out when first read (the snapshot is immutable; the answer is the same whenever it is read).
+ */
 export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, timers?: readonly ArmedTimer[]): CampaignView {
   const c = snapshot.context;
-  const d = describeCampaign(snapshot, now, timers);
-  return {
+  const d = capabilities(snapshot, timers);
+  let commands: Pick<CampaignView, 'actions' | 'refusals'> | undefined;
+  const asked = () => {
+    if (!commands) {
+      const { actions, refusals } = commandsNow(snapshot, now, d.phase);
+      commands = { actions, refusals: d.deletable ? refusals : { ...refusals, DELETE: deleteRefusal(c.preset, d.status) } };
+    }
+    return commands;
+  };
+  const view = {
     id: meta.id,
     name: c.name,
     preset: c.preset,
@@ -75,8 +87,6 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
     acceptsAudience: d.acceptsAudience,
     processing: d.processing,
     visible: d.visible,
-    actions: d.actions,
-    refusals: d.deletable ? d.refusals : { ...d.refusals, DELETE: deleteRefusal(c.preset, d.status) },
     editable: d.editable,
     deletable: d.deletable,
     startAt: toIso(c.startAt),
@@ -98,6 +108,10 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
     updatedAt: toIso(meta.updatedAt),
     asOf: toIso(now),
   };
+  return Object.defineProperties(view, {
+    actions: { enumerable: true, get: () => asked().actions },
+    refusals: { enumerable: true, get: () => asked().refusals },
+  }) as CampaignView;
 }
 
 /** Why a campaign in `status` cannot be deleted, naming the statuses where it can. */

@@ -7,7 +7,7 @@ import { type CampaignContext, timerName } from '../machines/CampaignContext.js'
 import { CampaignDefinition, type CampaignDefinitionInput, CampaignPatch } from '../machines/CampaignDefinition.js';
 import { campaignMachine } from '../machines/campaignMachine.js';
 import { isSystemCommand, type TimerKey } from '../machines/commands.js';
-import { describeCampaign } from '../machines/describeCampaign.js';
+import { capabilities, commandsNow } from '../machines/describeCampaign.js';
 import { forecast as forecastOf } from '../machines/forecast.js';
 import { Instant, toIso } from '../machines/Instant.js';
 import { phaseOf } from '../machines/phase.js';
@@ -50,7 +50,10 @@ export interface CampaignRuntimeOptions {
    * disconnects on `stop()`), or any inspection observer.
    */
   inspect?: InspectOption | { url: string };
-  /** Live actors kept in memory; idle ones beyond this are evicted (default 10 000). */
+  /**
+   * Live actors kept in memory (default 2 000, ≈ 7 KB each); idle ones beyond this are evicted
+   * and restored from the store on demand. Size it to the campaigns that are busy at once.
+   */
   maxLiveActors?: number;
   /** Due timers loaded per batch (default 1 000). */
   timerBatchSize?: number;
@@ -245,7 +248,7 @@ class Runtime implements CampaignRuntime {
       this.#inspector = null;
       this.#inspect = options.inspect;
     }
-    this.#maxLive = options.maxLiveActors ?? 10_000;
+    this.#maxLive = options.maxLiveActors ?? 2_000;
     this.#batchSize = options.timerBatchSize ?? 1_000;
     this.#onError = options.onError ?? ((error) => console.error('[campaign-lifecycle]', error));
     this.#commits = new GroupCommit(this.#store, (writes, seqs) => this.committed(writes, seqs));
@@ -339,9 +342,7 @@ class Runtime implements CampaignRuntime {
         if (opts.expectedVersion !== undefined && opts.expectedVersion !== live.version) {
           return refuse(this.conflict(live, opts.expectedVersion));
         }
-        const snapshot = live.actor.getSnapshot();
-        const description = describeCampaign(snapshot, now);
-        if (!description.deletable) return refuse(this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now));
+        if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) return refuse(this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now));
         const view = this.view(live, now);
         live.deleted = true;
         const write: CampaignWrite = {
@@ -449,7 +450,7 @@ class Runtime implements CampaignRuntime {
     const { inviteExpiresAt } = parseInput(AdmitInput, input, 'admission');
     const { snapshot } = await this.read(id);
     const now = this.clock.now();
-    const description = describeCampaign(snapshot, now);
+    const description = capabilities(snapshot);
     const endAt = snapshot.context.endAt;
     if (inviteExpiresAt != null && inviteExpiresAt <= now) {
       return { admitted: false, reason: `The invite expired at ${toIso(inviteExpiresAt)}` };
@@ -617,7 +618,7 @@ class Runtime implements CampaignRuntime {
   }
 
   private rejected(live: Live, command: string, reason: string, now: number): TransitionRejectedError {
-    const allowed = describeCampaign(live.actor.getSnapshot(), now).actions;
+    const allowed = commandsNow(live.actor.getSnapshot(), now).actions;
     return new TransitionRejectedError({ campaignId: live.id, status: live.status, command, allowed, reason });
   }
 
@@ -661,8 +662,12 @@ class Runtime implements CampaignRuntime {
     return live;
   }
 
+  /**
+   * Evicts the least recently used idle actors, in bulk once the cache is 10 % over its limit
+   * (one pass over the oldest entries instead of a deletion per new entry).
+   */
   private evict(): void {
-    if (this.#live.size <= this.#maxLive) return;
+    if (this.#live.size <= this.#maxLive + Math.max(1, Math.floor(this.#maxLive / 10))) return;
     for (const [id, live] of this.#live) {
       if (this.#live.size <= this.#maxLive) break;
       if (live.pending > 0 || this.#lanes.has(id)) continue;
@@ -939,7 +944,7 @@ class Runtime implements CampaignRuntime {
   private async armNext(): Promise<void> {
     if (this.#stopped) return;
     try {
-      const { nextDueAt } = await this.#store.timerStats(this.clock.now());
+      const nextDueAt = await this.#store.nextDueAt();
       if (nextDueAt !== null) this.arm(nextDueAt);
     } catch (error) {
       this.#onError(error);

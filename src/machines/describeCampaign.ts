@@ -51,6 +51,44 @@ export function presetCommands(preset: keyof typeof presets): UserCommandType[] 
   return USER_COMMANDS.filter((command) => used.has(command));
 }
 
+/** What a snapshot means without asking any command: status and capabilities (cheap). */
+export type CampaignCapabilities = Omit<CampaignDescription, 'actions' | 'refusals'>;
+
+export function capabilities(snapshot: CampaignSnapshot, timers: readonly ArmedTimer[] = armedTimers(snapshot)): CampaignCapabilities {
+  const preset = presets[snapshot.context.preset];
+  const phase = phaseOf(snapshot.value);
+  const intake = INTAKE[phase];
+  return {
+    phase,
+    status: statusLabel(preset, phase),
+    intake,
+    acceptsAudience: intake === 'accepting',
+    processing: preset.processing.includes(phase),
+    visible:
+      preset.visible.includes(phase) &&
+      (phase !== 'scheduled' || snapshot.matches({ published: { scheduled: { visibility: 'visible' } } })),
+    editable: preset.editable[phase] ?? 'none',
+    deletable: preset.deletable.includes(phase),
+    nextTimer: timers[0] ?? null,
+  };
+}
+
+/** The user commands accepted at `at`, and why each other command of the preset is refused. */
+export function commandsNow(
+  snapshot: CampaignSnapshot,
+  at: number,
+  phase: Phase = phaseOf(snapshot.value),
+): Pick<CampaignDescription, 'actions' | 'refusals'> {
+  const actions: UserCommandType[] = [];
+  const refusals: CampaignDescription['refusals'] = {};
+  for (const command of presetCommands(snapshot.context.preset)) {
+    const reason = refusalReason(snapshot, probe(command, at), phase);
+    if (reason === null) actions.push(command);
+    else refusals[command] = reason;
+  }
+  return { actions: actions.sort(), refusals };
+}
+
 /**
  * Status, intake, capabilities, allowed actions and refusal reasons of a snapshot at `at`.
  * `timers` may be passed when already derived (`armedTimers(snapshot)`).
@@ -60,32 +98,6 @@ export function describeCampaign(
   at: number,
   timers: readonly ArmedTimer[] = armedTimers(snapshot),
 ): CampaignDescription {
-  const context = snapshot.context;
-  const preset = presets[context.preset];
-  const phase = phaseOf(snapshot.value);
-  const intake = INTAKE[phase];
-  const visible =
-    preset.visible.includes(phase) &&
-    (phase !== 'scheduled' || snapshot.matches({ published: { scheduled: { visibility: 'visible' } } }));
-  const actions: UserCommandType[] = [];
-  const refusals: CampaignDescription['refusals'] = {};
-  for (const command of presetCommands(context.preset)) {
-    const event = probe(command, at);
-    const reason = refusalReason(snapshot, event, phase);
-    if (reason === null) actions.push(command);
-    else refusals[command] = reason;
-  }
-  return {
-    phase,
-    status: statusLabel(preset, phase),
-    intake,
-    acceptsAudience: intake === 'accepting',
-    processing: preset.processing.includes(phase),
-    visible,
-    editable: preset.editable[phase] ?? 'none',
-    deletable: preset.deletable.includes(phase),
-    actions: actions.sort(),
-    refusals,
-    nextTimer: timers[0] ?? null,
-  };
+  const described = capabilities(snapshot, timers);
+  return { ...described, ...commandsNow(snapshot, at, described.phase) };
 }

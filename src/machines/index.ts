@@ -29,6 +29,15 @@ export { PRESET_NAMES, Preset, PresetName, PresetTransition, definePreset, statu
 export { presets, discount, franchise, gifting, journey } from './presets/index.js';
 export { campaignMachine } from './campaignMachine.js';
 export { armedTimers, type ArmedTimer, type CampaignSnapshot } from './armedTimers.js';
-export { describeCampaign, presetCommands, probe, type CampaignDescription, type Intake } from './describeCampaign.js';
+export {
+  capabilities,
+  commandsNow,
+  describeCampaign,
+  presetCommands,
+  probe,
+  type CampaignCapabilities,
+  type CampaignDescription,
+  type Intake,
+} from './describeCampaign.js';
 export { refusalReason } from './refusalReason.js';
 export { forecast, type ForecastEntry } from './forecast.js';

@@ -132,6 +132,9 @@ export interface CampaignStore {
   /** Pending timers due at or before `until`, earliest first (ties by campaign id). */
   dueTimers(until: number, limit: number): Promise<TimerRecord[]>;
   timers(campaignId: string): Promise<TimerRecord[]>;
+  /** The earliest pending timer's due instant (cheap: the runtime calls it after every batch of timers). */
+  nextDueAt(): Promise<number | null>;
+  /** Counts for health checks (may scan). */
   timerStats(now: number): Promise<TimerStats>;
 }
 

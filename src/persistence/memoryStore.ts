@@ -137,6 +137,12 @@ class MemoryStore implements CampaignStore {
     return (this.#timers.get(campaignId) ?? []).map((t) => ({ ...t })).sort(byDue);
   }
 
+  async nextDueAt(): Promise<number | null> {
+    let next: number | null = null;
+    for (const timers of this.#timers.values()) for (const t of timers) if (next === null || t.dueAt < next) next = t.dueAt;
+    return next;
+  }
+
   async timerStats(now: number): Promise<TimerStats> {
     const all = [...this.#timers.values()].flat();
     const overdue = all.filter((t) => t.dueAt <= now);

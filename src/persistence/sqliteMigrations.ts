@@ -85,4 +85,12 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
       CREATE INDEX campaigns_by_due ON campaigns (next_due_at) WHERE next_due_at IS NOT NULL;
     `,
   },
+  {
+    // due timers are read in (next_due_at, id) order: the index gives that order without a sort
+    version: 3,
+    sql: `
+      DROP INDEX campaigns_by_due;
+      CREATE INDEX campaigns_by_due ON campaigns (next_due_at, id) WHERE next_due_at IS NOT NULL;
+    `,
+  },
 ];

@@ -208,6 +208,9 @@ class SqliteStore implements CampaignStore {
         'SELECT id, timers, next_due_at FROM campaigns WHERE next_due_at <= ? ORDER BY next_due_at, id LIMIT ?',
       ),
       timers: db.prepare<[string], { timers: string }>('SELECT timers FROM campaigns WHERE id = ?'),
+      nextDueAt: db.prepare<[], { next: number | null }>(
+        'SELECT MIN(next_due_at) AS next FROM campaigns WHERE next_due_at IS NOT NULL',
+      ),
       timerStats: db.prepare<[{ now: number }], { pending: number | null; overdue: number; oldest: number | null; next: number | null }>(
         `SELECT (SELECT SUM(json_array_length(timers)) FROM campaigns WHERE next_due_at IS NOT NULL) AS pending,
                 (SELECT COUNT(*) FROM campaigns, json_each(campaigns.timers)
@@ -353,6 +356,10 @@ class SqliteStore implements CampaignStore {
   async timers(campaignId: string): Promise<TimerRecord[]> {
     const row = this.sql.timers.get(campaignId);
     return row ? timersOf(campaignId, row.timers).sort(byDue) : [];
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return this.sql.nextDueAt.get()?.next ?? null;
   }
 
   async timerStats(now: number): Promise<TimerStats> {

@@ -334,6 +334,16 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(await store.dueTimers(END_OF_TIME, ALL)).toEqual([...expected, timer('d', ['END', T0 + 300])]);
       });
 
+      it('knows the next due instant cheaply, and forgets timers that are replaced or deleted', async () => {
+        expect(await store.nextDueAt()).toBeNull();
+        await store.commit([create('a', { timers: [['END', T0 + 200]] }), create('b', { timers: [['START', T0 + 50]] })]);
+        expect(await store.nextDueAt()).toBe(T0 + 50);
+        await store.commit([write({ id: 'b', from: 1, status: 'live', was: 'draft', timers: [['END', T0 + 900]] })]);
+        expect(await store.nextDueAt()).toBe(T0 + 200);
+        await store.commit([write({ id: 'a', from: 1, status: null, was: 'draft' })]);
+        expect(await store.nextDueAt()).toBe(T0 + 900);
+      });
+
       it('reports timer stats', async () => {
         await store.commit([
           create('a', { timers: [['START', T0 + 100], ['END', T0 + 200]] }),
