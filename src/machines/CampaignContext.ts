@@ -20,7 +20,7 @@ export interface CampaignContext extends CampaignDefinition {
   fault: { reason: string; at: number } | null;
 }
 
-export const MAX_PAUSES = 100;
+export const MAX_PAUSES = 20;
 
 export function initialContext(definition: CampaignDefinition): CampaignContext {
   return { ...definition, occurrence: null, definitionVersion: 1, pauses: [], fault: null };

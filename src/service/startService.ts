@@ -90,7 +90,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   let runtime: CampaignRuntime;
   try {
     runtime = await createCampaignRuntime({
-      store: sqliteStore({ path: databasePath }),
+      store: sqliteStore({ path: databasePath, thread: true }),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(inspectorPort !== null ? { inspect: { url: `ws://localhost:${inspectorPort}` } } : {}),
     });
