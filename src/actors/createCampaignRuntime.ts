@@ -292,26 +292,14 @@ class Runtime implements CampaignRuntime {
     const command = parseInput(CampaignCommand, input, 'command');
     const opts = parseInput(SendOptions, options, 'send options');
     return this.idempotent(opts.commandId, id, command.type, () =>
-      this.lane(id, async () => {
-        const live = await this.hydrate(id);
-        const now = this.clock.now();
-        const fired = this.applyDue(live, now);
-        const refuse = async (error: Error) => {
-          // what the refusal describes must be durable: the dates that fired just now
-          await Promise.allSettled(fired);
-          throw error;
-        };
-        if (opts.expectedVersion !== undefined && opts.expectedVersion !== live.version) {
-          return refuse(this.conflict(live, opts.expectedVersion));
-        }
-        const snapshot = live.actor.getSnapshot();
+      this.onCampaign(id, opts.expectedVersion, (live, now) => {
         const status = live.status;
-        const event = { ...command, at: now } as CampaignEvent;
         if (isSystemCommand(command.type) && opts.source !== 'system') {
-          return refuse(this.rejected(live, command.type, `${command.type} is a system command: only the system may send it`, now));
+          return this.rejected(live, command.type, `${command.type} is a system command: only the system may send it`, now);
         }
-        const reason = refusalReason(snapshot, event);
-        if (reason !== null) return refuse(this.rejected(live, command.type, reason, now));
+        const event = { ...command, at: now } as CampaignEvent;
+        const reason = refusalReason(live.actor.getSnapshot(), event);
+        if (reason !== null) return this.rejected(live, command.type, reason, now);
         live.actor.send(event);
         return this.recordCommand(live, {
           event: command.type,
@@ -331,18 +319,10 @@ class Runtime implements CampaignRuntime {
     this.assertRunning();
     const opts = parseInput(SendOptions.pick({ expectedVersion: true, commandId: true }), options, 'delete options');
     await this.idempotent(opts.commandId, id, 'DELETE', () =>
-      this.lane(id, async () => {
-        const live = await this.hydrate(id);
-        const now = this.clock.now();
-        const fired = this.applyDue(live, now);
-        const refuse = async (error: Error) => {
-          await Promise.allSettled(fired);
-          throw error;
-        };
-        if (opts.expectedVersion !== undefined && opts.expectedVersion !== live.version) {
-          return refuse(this.conflict(live, opts.expectedVersion));
+      this.onCampaign(id, opts.expectedVersion, (live, now) => {
+        if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) {
+          return this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now);
         }
-        if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) return refuse(this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now));
         const view = this.view(live, now);
         live.deleted = true;
         const write: CampaignWrite = {
@@ -570,6 +550,25 @@ class Runtime implements CampaignRuntime {
       this.evict();
     });
     return result;
+  }
+
+  /**
+   * Runs `act` on a campaign inside its lane, after restoring it, firing the dates already due
+   * and checking `expectedVersion`. `act` returns the refusal (an Error) or the write's promise;
+   * a refusal is thrown only once the dates that just fired are durable, since it describes them.
+   */
+  private onCampaign<T>(id: string, expectedVersion: number | undefined, act: (live: Live, now: number) => Error | Promise<T>): Promise<T> {
+    return this.lane(id, async () => {
+      const live = await this.hydrate(id);
+      const now = this.clock.now();
+      const fired = this.applyDue(live, now);
+      const outcome = expectedVersion !== undefined && expectedVersion !== live.version ? this.conflict(live, expectedVersion) : act(live, now);
+      if (outcome instanceof Error) {
+        await Promise.allSettled(fired);
+        throw outcome;
+      }
+      return outcome;
+    });
   }
 
   private async idempotent(
