@@ -404,7 +404,6 @@ export class TimingStore implements CampaignStore {
 
 export function batchSummary(stats: CommitStats): string {
   if (stats.commits === 0) return 'no commits';
-  const b = summary(stats.batchSizes);
   const c = summary(stats.commitTimes);
   return `${int(stats.commits)} commits, ${int(stats.writes)} writes (batch mean ${fixed(stats.writes / stats.commits)}, max ${stats.maxBatch}); commit call p50 ${fixed(c.p50, 2)} / p99 ${fixed(c.p99, 2)} / max ${fixed(c.max, 1)} ms, ${fixed((stats.commitMs * 1000) / Math.max(1, stats.writes), 1)} µs per write`;
 }

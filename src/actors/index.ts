@@ -4,7 +4,6 @@ export {
   CreateOptions,
   DuplicateOverrides,
   SendOptions,
-  createCampaignRuntime,
   type CampaignChange,
   type CampaignRuntime,
   type CampaignRuntimeOptions,
@@ -12,7 +11,8 @@ export {
   type ForecastItem,
   type InspectOption,
   type RuntimeHealth,
-} from './createCampaignRuntime.js';
+} from './CampaignRuntime.js';
+export { createCampaignRuntime } from './createCampaignRuntime.js';
 export { type CampaignView, deleteRefusal, toView } from './CampaignView.js';
 export { connectInspector, type InspectorConnection } from './connectInspector.js';
 export { type Clock, type ClockTimer, MAX_TIMEOUT_MS, systemClock } from './Clock.js';

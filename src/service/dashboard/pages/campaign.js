@@ -93,6 +93,8 @@ export function mountCampaign(main, params, meta) {
   function renderActions() {
     const v = view;
     const known = ORDER.filter((c) => v.actions.includes(c) || c in v.refusals);
+    // a live update must not take the keyboard focus away from the action the user is on
+    const focused = actions.contains(document.activeElement) ? document.activeElement.dataset.command : null;
     fill(
       actions,
       known.map((type) =>
@@ -111,6 +113,7 @@ export function mountCampaign(main, params, meta) {
         onclick: () => void remove(),
       }),
     );
+    if (focused) actions.querySelector(`[data-command="${focused}"]`)?.focus();
   }
 
   async function send(command) {
