@@ -83,6 +83,18 @@ const toChange = (c: Change): CampaignChange => ({
   detail: c.detail === null ? null : (JSON.parse(c.detail) as unknown),
 });
 
+/** The row a live campaign is stored as, at its current version. */
+const storedRecord = (live: Live): CampaignRecord => ({
+  id: live.id,
+  preset: live.preset,
+  status: live.status,
+  name: live.actor.getSnapshot().context.name,
+  version: live.version,
+  snapshot: JSON.stringify(live.actor.getPersistedSnapshot()),
+  createdAt: live.createdAt,
+  updatedAt: live.updatedAt,
+});
+
 const timerRecords = (id: string, timers: readonly ArmedTimer[]): TimerRecord[] =>
   timers.map((t) => ({ campaignId: id, timer: t.timer, eventType: t.eventType, dueAt: t.dueAt }));
 
@@ -684,16 +696,7 @@ class Runtime implements CampaignRuntime {
       campaignId: live.id,
       preset: live.preset,
       fromVersion,
-      record: {
-        id: live.id,
-        preset: live.preset,
-        status: live.status,
-        name: snapshot.context.name,
-        version: live.version,
-        snapshot: JSON.stringify(live.actor.getPersistedSnapshot()),
-        createdAt: live.createdAt,
-        updatedAt: live.updatedAt,
-      },
+      record: storedRecord(live),
       timers: timerRecords(live.id, live.timers),
       change: this.changeOf(live, { ...entry, to: live.status }, live.version),
       ...(entry.idempotent && entry.commandId
@@ -850,21 +853,11 @@ class Runtime implements CampaignRuntime {
    */
   private reconcile(live: Live, row: TimerRecord): void {
     if (live.timers.some((t) => t.eventType === row.eventType && t.dueAt === row.dueAt)) return;
-    const snapshot = live.actor.getSnapshot();
     void this.enqueue(live, {
       campaignId: live.id,
       preset: live.preset,
       fromVersion: live.version,
-      record: {
-        id: live.id,
-        preset: live.preset,
-        status: live.status,
-        name: snapshot.context.name,
-        version: live.version,
-        snapshot: JSON.stringify(live.actor.getPersistedSnapshot()),
-        createdAt: live.createdAt,
-        updatedAt: live.updatedAt,
-      },
+      record: storedRecord(live),
       timers: timerRecords(live.id, live.timers),
       change: null,
     }).catch((error) => this.#onError(error));
