@@ -1,4 +1,5 @@
-import { type CampaignStore, type CampaignWrite, StoreConflictError } from '../persistence/CampaignStore.js';
+import type { CampaignStore, CampaignWrite } from '../persistence/CampaignStore.js';
+import { StoreConflictError } from '../persistence/errors.js';
 
 interface Pending {
   write: CampaignWrite;

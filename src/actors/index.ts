@@ -1,20 +1,27 @@
+/**
+ * The runtime that hosts campaign actors: its contract, the façade and the parts it composes.
+ *
+ * @module
+ */
 export {
-  AdmitInput,
+  CampaignChange,
   CampaignListQuery,
+  CommandId,
+  CountsQuery,
   CreateOptions,
-  DuplicateOverrides,
+  DeleteOptions,
+  ForecastItem,
+  RuntimeHealth,
   SendOptions,
-  type CampaignChange,
+  SubscribeOptions,
+  type CampaignPage,
   type CampaignRuntime,
-  type CampaignRuntimeOptions,
   type ChangeListener,
-  type ForecastItem,
   type InspectOption,
-  type RuntimeHealth,
+  type ParsedInputs,
+  type RuntimeOptions,
 } from './CampaignRuntime.js';
-export { createCampaignRuntime } from './createCampaignRuntime.js';
-export { type CampaignView, deleteRefusal, toView } from './CampaignView.js';
-export { connectInspector, type InspectorConnection } from './connectInspector.js';
+export { openCampaignRuntime, parsedInputs } from './openCampaignRuntime.js';
 export { type Clock, type ClockTimer, MAX_TIMEOUT_MS, systemClock } from './Clock.js';
 export { createManualClock, type ManualClock } from './createManualClock.js';
 export {
@@ -24,5 +31,6 @@ export {
   RuntimeStoppedError,
   TransitionRejectedError,
   ValidationError,
+  parseInput,
   type ValidationIssue,
 } from './errors.js';

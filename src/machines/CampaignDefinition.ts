@@ -45,25 +45,37 @@ function safe<S extends z.ZodType>(schema: S) {
     .transform((value) => JSON.parse(JSON.stringify(value)) as z.output<S>);
 }
 
+/** Any JSON value (the shape of host data once parsed). */
+export const JsonShape = z.json().meta({ id: 'Json', description: 'Any JSON value' });
+
 /** Any JSON value the host stores with the campaign; never interpreted, at most 64 KiB, no prototype keys. */
 export const Content = safe(
-  z.json().refine((value) => JSON.stringify(value).length <= MAX_CONTENT_BYTES, {
+  JsonShape.refine((value) => JSON.stringify(value).length <= MAX_CONTENT_BYTES, {
     message: `content must serialize to at most ${MAX_CONTENT_BYTES} bytes of JSON`,
   }),
 );
 export type Content = z.infer<typeof Content>;
 
+/** The shape of parsed audience settings. */
+export const AudienceShape = z
+  .object({ mode: z.string().trim().min(1).max(40).optional() })
+  .catchall(JsonShape)
+  .meta({ id: 'Audience', description: 'Audience settings: `mode` ("trigger" or "list") and the host\'s own fields' });
+
 /**
  * Audience settings. Only `mode` is interpreted (a journey activates with `trigger` or `list`);
  * the other fields are the host's and are kept as given.
  */
-export const Audience = safe(z.object({ mode: z.string().trim().min(1).max(40).optional() }).catchall(z.json()));
+export const Audience = safe(AudienceShape);
 export type Audience = z.infer<typeof Audience>;
 
+/** The shape of a parsed product. */
+export const ProductShape = z
+  .union([z.string().trim().min(1).max(200), z.object({ id: z.string().trim().min(1).max(200) }).catchall(JsonShape)])
+  .meta({ id: 'Product', description: "A product id, or an object with an `id` and the host's own fields" });
+
 /** A product: its id, or an object with an `id` and the host's own fields. */
-export const Product = safe(
-  z.union([z.string().trim().min(1).max(200), z.object({ id: z.string().trim().min(1).max(200) }).catchall(z.json())]),
-);
+export const Product = safe(ProductShape);
 export type Product = z.infer<typeof Product>;
 
 /** An IANA time zone, stored under its canonical name (`europe/berlin` → `Europe/Berlin`). */

@@ -1,6 +1,9 @@
 export { Instant, toIso } from './Instant.js';
 export {
   Audience,
+  AudienceShape,
+  JsonShape,
+  ProductShape,
   CampaignDefinition,
   CampaignPatch,
   Content,
@@ -12,6 +15,8 @@ export {
 } from './CampaignDefinition.js';
 export { CampaignCommand, type CampaignCommandInput, type CampaignEvent } from './CampaignCommand.js';
 export { type CampaignContext, type PauseWindow, initialContext, timerDueAt, timerName } from './CampaignContext.js';
+export { AdmitInput, Admission, admission } from './admission.js';
+export { CampaignView, StateValueShape, toView, type ViewMeta } from './CampaignView.js';
 export { Recurrence, occurrencesAround, occurrenceFor, type OccurrenceWindow } from './Recurrence.js';
 export {
   COMMANDS,
@@ -39,5 +44,5 @@ export {
   type CampaignDescription,
   type Intake,
 } from './describeCampaign.js';
-export { refusalReason } from './refusalReason.js';
+export { deleteRefusal, refusalReason } from './refusalReason.js';
 export { forecast, type ForecastEntry } from './forecast.js';

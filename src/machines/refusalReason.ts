@@ -67,3 +67,10 @@ export function refusalReason(
   }
   return problem ?? `${event.type} is refused while the campaign is ${status}`;
 }
+
+/** Why a campaign in `status` cannot be deleted, naming the statuses where it can. */
+export function deleteRefusal(preset: keyof typeof presets, status: string): string {
+  const definition = presets[preset];
+  const where = [...new Set(definition.deletable.map((phase) => statusLabel(definition, phase)))].join(', ');
+  return `A campaign cannot be deleted while ${status} (only when ${where})`;
+}

@@ -1,6 +1,7 @@
 /**
  * The store contract: everything the runtime keeps durable. Adapters (`memoryStore`,
- * `sqliteStore`) implement it; one contract test suite runs against each.
+ * `sqliteStore`) implement it; one contract test suite (`test/persistence/storeContract.ts`) runs
+ * against each. Errors a store throws on purpose are in `errors.ts`.
  *
  * The runtime is the only writer of a store. Every change to a campaign is one
  * {@link CampaignWrite}: its new snapshot, its history entry (which is also the change-feed
@@ -109,14 +110,14 @@ export interface TimerStats {
 export interface CampaignStore {
   /** Adapter name, for messages. */
   readonly kind: string;
-  /** Opens (and migrates) the store; rejects with {@link StoreLockedError} or {@link StoreVersionError}. */
+  /** Opens (and migrates) the store; rejects with `StoreLockedError`, `StoreVersionError` or `StoreDriverMissingError`. */
   open(): Promise<void>;
   close(): Promise<void>;
   /**
    * Commits writes atomically, in order; resolves with the `seq` of each write's change once
    * durable (0 for a write without a change). A write whose `fromVersion` does not match, that
    * deletes a campaign that does not exist, or that records a `commandId` already recorded,
-   * rejects the whole batch with a {@link StoreConflictError} naming its index; nothing is written.
+   * rejects the whole batch with a `StoreConflictError` naming its index; nothing is written.
    */
   commit(writes: readonly CampaignWrite[]): Promise<number[]>;
   get(id: string): Promise<CampaignRecord | null>;
@@ -131,6 +132,7 @@ export interface CampaignStore {
   idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null>;
   /** Pending timers due at or before `until`, earliest first (ties by campaign id). */
   dueTimers(until: number, limit: number): Promise<TimerRecord[]>;
+  /** A campaign's pending timers, earliest first (for checks and tools: the runtime derives them from the snapshot). */
   timers(campaignId: string): Promise<TimerRecord[]>;
   /** The earliest pending timer's due instant (cheap: the runtime calls it after every batch of timers). */
   nextDueAt(): Promise<number | null>;
@@ -148,46 +150,4 @@ export function parseCursor(cursor: string): { createdAt: number; id: string } {
   const createdAt = Number(cursor.slice(0, at));
   if (at < 1 || !Number.isFinite(createdAt)) throw new Error(`Invalid list cursor "${cursor}"`);
   return { createdAt, id: cursor.slice(at + 1) };
-}
-
-/** Base class of store errors. */
-export class StoreError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-/** A write did not match the stored state (stale version, existing id, timer already fired). */
-export class StoreConflictError extends StoreError {
-  readonly index: number;
-  readonly campaignId: string;
-  constructor(index: number, campaignId: string, message: string) {
-    super(message);
-    this.index = index;
-    this.campaignId = campaignId;
-  }
-}
-
-/** The store's schema is newer than this library understands. */
-export class StoreVersionError extends StoreError {
-  readonly found: number;
-  readonly supported: number;
-  constructor(location: string, found: number, supported: number) {
-    super(
-      `[campaign-lifecycle] ${location} has schema version ${found}, newer than this version of campaign-lifecycle supports (${supported}); upgrade campaign-lifecycle to open it`,
-    );
-    this.found = found;
-    this.supported = supported;
-  }
-}
-
-/** Another runtime (another process) holds the store. */
-export class StoreLockedError extends StoreError {
-  constructor(location: string, options?: ErrorOptions) {
-    super(
-      `[campaign-lifecycle] ${location} is in use by another campaign runtime; one runtime owns a SQLite store at a time`,
-      options,
-    );
-  }
 }

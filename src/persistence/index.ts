@@ -1,3 +1,10 @@
+/**
+ * The store contract, its errors and the built-in adapters. Each adapter also has its own
+ * subpath (`campaign-lifecycle/sqlite`, `campaign-lifecycle/memory`); a driver is loaded only
+ * when a store of that kind is opened.
+ *
+ * @module
+ */
 export {
   type CampaignRecord,
   type CampaignStore,
@@ -9,10 +16,19 @@ export {
   type TimerRecord,
   type TimerStats,
   cursorOf,
+  parseCursor,
+} from './CampaignStore.js';
+export {
+  deserializeStoreError,
+  serializeStoreError,
   StoreConflictError,
+  StoreDriverMissingError,
   StoreError,
   StoreLockedError,
   StoreVersionError,
-} from './CampaignStore.js';
-export { memoryStore } from './memoryStore.js';
-export { sqliteStore, type SqliteStoreOptions } from './sqliteStore.js';
+  type SerializedStoreError,
+} from './errors.js';
+export { loadDriver, type Importer } from './loadDriver.js';
+export { memoryStore } from './memory/memoryStore.js';
+export { sqliteStore } from './sqlite/sqliteStore.js';
+export type { SqliteStoreOptions } from './sqlite/SqliteStoreOptions.js';

@@ -10,7 +10,7 @@ import {
   StoreLockedError,
   StoreVersionError,
 } from '../../src/persistence/index.js';
-import { SQLITE_MIGRATIONS } from '../../src/persistence/sqliteMigrations.js';
+import { SQLITE_MIGRATIONS } from '../../src/persistence/sqlite/sqliteMigrations.js';
 import { runStoreContract } from './storeContract.js';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cl-store-'));

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import {
   type CampaignRecord,
   type CampaignStore,
@@ -10,43 +10,15 @@ import {
   type ListQuery,
   parseCursor,
   type StatusCount,
-  StoreConflictError,
-  StoreError,
-  StoreLockedError,
-  StoreVersionError,
   type TimerRecord,
   type TimerStats,
-} from './CampaignStore.js';
+} from '../CampaignStore.js';
+import { StoreConflictError, StoreError, StoreLockedError, StoreVersionError } from '../errors.js';
+import { loadDriver } from '../loadDriver.js';
 import { SQLITE_MIGRATIONS } from './sqliteMigrations.js';
-import { ThreadedStore } from './ThreadedStore.js';
+import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
 
-export interface SqliteStoreOptions {
-  /** Database file (created with its directory). Default `./data/campaigns.db`. */
-  path?: string;
-  /** `FULL` (default) makes every acknowledged commit survive power loss; `NORMAL` survives process crashes only. */
-  synchronous?: 'FULL' | 'NORMAL';
-  /** Page cache size in MiB (default 32). */
-  cacheMiB?: number;
-  /**
-   * WAL pages before an automatic checkpoint (default 1000, SQLite's). Larger windows rewrite hot
-   * pages into the database file less often, at the price of longer, rarer checkpoints.
-   */
-  checkpointPages?: number;
-  /**
-   * Run SQLite on a worker thread (default false): commits then overlap the runtime's work on
-   * the main thread, which raises throughput under concurrent load; each call costs a message.
-   */
-  thread?: boolean;
-}
-
-/**
- * The embedded default store: one SQLite file (better-sqlite3, WAL, `synchronous=FULL`).
- * The file is locked exclusively while open: a second runtime opening it is refused with
- * {@link StoreLockedError}; the lock dies with the process.
- */
-export function sqliteStore(options: SqliteStoreOptions = {}): CampaignStore {
-  return options.thread ? new ThreadedStore(options) : new SqliteStore(options);
-}
+type Database = BetterSqlite3.Database;
 
 interface ChangeRow {
   seq: number;
@@ -92,7 +64,7 @@ const toRecord = (r: CampaignRow): CampaignRecord => ({
   updatedAt: r.updated_at,
 });
 
-const toChange = (r: ChangeRow): Change => ({
+const changeFromRow = (r: ChangeRow): Change => ({
   seq: r.seq,
   campaignId: r.campaign_id,
   version: r.version,
@@ -121,13 +93,13 @@ const timerColumns = (timers: readonly TimerRecord[]) => {
 const isBusy = (error: unknown) =>
   error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_BUSY');
 
-/** The store on the calling thread; also what the worker of {@link ThreadedStore} runs. */
-export class SqliteStore implements CampaignStore {
+/** The SQLite store on the calling thread; also what the worker of `ThreadedSqliteStore` runs. */
+export class InlineSqliteStore implements CampaignStore {
   readonly kind = 'sqlite';
   readonly #path: string;
   readonly #options: Required<Omit<SqliteStoreOptions, 'path'>>;
-  #db: Database.Database | null = null;
-  #statements: ReturnType<SqliteStore['prepare']> | null = null;
+  #db: Database | null = null;
+  #statements: ReturnType<InlineSqliteStore['prepare']> | null = null;
   #commitBatch: ((writes: readonly CampaignWrite[]) => number[]) | null = null;
 
   constructor(options: SqliteStoreOptions) {
@@ -142,8 +114,9 @@ export class SqliteStore implements CampaignStore {
 
   async open(): Promise<void> {
     if (this.#db) return;
+    const Driver = await loadDriver<typeof BetterSqlite3>('sqliteStore', 'better-sqlite3');
     mkdirSync(dirname(this.#path), { recursive: true });
-    const db = new Database(this.#path, { timeout: 250 });
+    const db = new Driver(this.#path, { timeout: 250 });
     try {
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
@@ -169,7 +142,7 @@ export class SqliteStore implements CampaignStore {
     this.#commitBatch = null;
   }
 
-  private migrate(db: Database.Database): void {
+  private migrate(db: Database): void {
     db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
     const found = row ? Number(row.value) : 0;
@@ -190,7 +163,7 @@ export class SqliteStore implements CampaignStore {
     })();
   }
 
-  private prepare(db: Database.Database) {
+  private prepare(db: Database) {
     return {
       get: db.prepare<[string], CampaignRow>('SELECT * FROM campaigns WHERE id = ?'),
       insert: db.prepare(
@@ -229,7 +202,7 @@ export class SqliteStore implements CampaignStore {
     };
   }
 
-  private get db(): Database.Database {
+  private get db(): Database {
     if (!this.#db) throw new StoreError(`[campaign-lifecycle] sqlite store ${this.#path} is not open`);
     return this.#db;
   }
@@ -335,11 +308,11 @@ export class SqliteStore implements CampaignStore {
     const rows = this.db
       .prepare(`SELECT * FROM history WHERE campaign_id = ? AND seq > ? ORDER BY seq${options.limit === undefined ? '' : ' LIMIT ?'}`)
       .all(...[campaignId, options.after ?? 0, ...(options.limit === undefined ? [] : [options.limit])]) as ChangeRow[];
-    return rows.map(toChange);
+    return rows.map(changeFromRow);
   }
 
   async changes(after: number, limit: number): Promise<Change[]> {
-    return this.sql.changes.all(after, limit).map(toChange);
+    return this.sql.changes.all(after, limit).map(changeFromRow);
   }
 
   async lastSeq(): Promise<number> {

@@ -6,10 +6,10 @@ import {
   type ListQuery,
   parseCursor,
   type StatusCount,
-  StoreConflictError,
   type TimerRecord,
   type TimerStats,
-} from './CampaignStore.js';
+} from '../CampaignStore.js';
+import { StoreConflictError } from '../errors.js';
 
 /**
  * A store in memory: for tests and experiments. It survives `close()`/`open()` (a runtime can be

@@ -1,49 +1,17 @@
 import { Worker } from 'node:worker_threads';
-import {
-  type CampaignStore,
-  StoreConflictError,
-  StoreError,
-  StoreLockedError,
-  StoreVersionError,
-} from './CampaignStore.js';
-import type { SqliteStoreOptions } from './sqliteStore.js';
+import type { CampaignStore } from '../CampaignStore.js';
+import { deserializeStoreError, type SerializedStoreError, StoreError } from '../errors.js';
+import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
 
 type Method = Exclude<keyof CampaignStore, 'kind'>;
 
-/** What crosses the thread boundary for an error: enough to rebuild the store's error classes. */
-export interface WireError {
-  name: string;
-  message: string;
-  index?: number;
-  campaignId?: string;
-  found?: number;
-  supported?: number;
+/** A call to the worker, and its answer. */
+export interface WorkerCall {
+  id: number;
+  method: Method;
+  args: unknown[];
 }
-
-export type WireReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError };
-
-export function toWire(error: unknown): WireError {
-  const e = error instanceof Error ? error : new Error(String(error));
-  const wire: WireError = { name: e.name, message: e.message };
-  if (e instanceof StoreConflictError) Object.assign(wire, { index: e.index, campaignId: e.campaignId });
-  if (e instanceof StoreVersionError) Object.assign(wire, { found: e.found, supported: e.supported });
-  return wire;
-}
-
-function fromWire(wire: WireError): Error {
-  switch (wire.name) {
-    case 'StoreConflictError':
-      return new StoreConflictError(wire.index ?? 0, wire.campaignId ?? '', wire.message);
-    case 'StoreVersionError':
-      return Object.assign(new StoreError(wire.message), { name: 'StoreVersionError', found: wire.found, supported: wire.supported });
-    case 'StoreLockedError':
-      return Object.assign(new StoreLockedError(''), { message: wire.message });
-    case 'StoreError':
-      return new StoreError(wire.message);
-    default:
-      return Object.assign(new Error(wire.message), { name: wire.name });
-  }
-}
+export type WorkerReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: SerializedStoreError };
 
 /**
  * Starts the worker: the compiled `sqliteWorker.js` next to this module, or — when running from
@@ -58,9 +26,10 @@ function startWorker(workerData: SqliteStoreOptions): Worker {
 
 /**
  * The SQLite store on a worker thread: every call is a message to a worker running
- * {@link SqliteStore}, so commits (and their fsync) overlap the runtime's work on the main thread.
+ * `InlineSqliteStore`, so commits (and their fsync) overlap the runtime's work on the main
+ * thread. Store errors are rebuilt with their class on this side.
  */
-export class ThreadedStore implements CampaignStore {
+export class ThreadedSqliteStore implements CampaignStore {
   readonly kind = 'sqlite';
   readonly #options: SqliteStoreOptions;
   #worker: Worker | null = null;
@@ -74,12 +43,12 @@ export class ThreadedStore implements CampaignStore {
   async open(): Promise<void> {
     if (this.#worker) return;
     const worker = startWorker(this.#options);
-    worker.on('message', (reply: WireReply) => {
+    worker.on('message', (reply: WorkerReply) => {
       const waiting = this.#waiting.get(reply.id);
       if (!waiting) return;
       this.#waiting.delete(reply.id);
       if (reply.ok) waiting.resolve(reply.result);
-      else waiting.reject(fromWire(reply.error));
+      else waiting.reject(deserializeStoreError(reply.error));
     });
     worker.on('error', (error) => this.failAll(error));
     worker.on('exit', (code) => {
@@ -115,7 +84,7 @@ export class ThreadedStore implements CampaignStore {
     const id = this.#next++;
     return new Promise<T>((resolve, reject) => {
       this.#waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, method, args });
+      worker.postMessage({ id, method, args } satisfies WorkerCall);
     });
   }
 

@@ -1,0 +1,340 @@
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { type Admission, admission, type AdmitInput } from '../machines/admission.js';
+import type { CampaignCommand, CampaignEvent } from '../machines/CampaignCommand.js';
+import {
+  type CampaignDefinition,
+  type CampaignPatch,
+  definitionProblems,
+  presetFieldProblems,
+} from '../machines/CampaignDefinition.js';
+import { type CampaignView, toView } from '../machines/CampaignView.js';
+import { isSystemCommand } from '../machines/commands.js';
+import { capabilities, commandsNow } from '../machines/describeCampaign.js';
+import { forecast } from '../machines/forecast.js';
+import { toIso } from '../machines/Instant.js';
+import { presets } from '../machines/presets/index.js';
+import { deleteRefusal, refusalReason } from '../machines/refusalReason.js';
+import { cursorOf } from '../persistence/CampaignStore.js';
+import type { CampaignStore } from '../persistence/CampaignStore.js';
+import type {
+  CampaignChange,
+  CampaignListQuery,
+  CampaignPage,
+  ChangeListener,
+  CountsQuery,
+  CreateOptions,
+  DeleteOptions,
+  ForecastItem,
+  ParsedInputs,
+  RuntimeHealth,
+  RuntimeOptions,
+  SendOptions,
+} from './CampaignRuntime.js';
+import { commandDetail } from './campaignWrite.js';
+import { ChangeFeed, toCampaignChange } from './ChangeFeed.js';
+import { type Clock, systemClock } from './Clock.js';
+import { CampaignWriter, viewOf } from './CampaignWriter.js';
+import { ConflictError, NotFoundError, RuntimeStoppedError, TransitionRejectedError, ValidationError } from './errors.js';
+import { GroupCommit } from './GroupCommit.js';
+import { Idempotency } from './Idempotency.js';
+import { Lanes } from './Lanes.js';
+import { type CommittedCampaign, type LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
+import { TimerLoop } from './TimerLoop.js';
+
+/**
+ * The runtime behind the public façade: it composes the parts (lanes, live campaigns,
+ * idempotency, writer, group commit, timer loop, change feed) and works on parsed values only.
+ */
+export class RuntimeCore implements ParsedInputs {
+  readonly clock: Clock;
+  readonly #store: CampaignStore;
+  readonly #lanes: Lanes;
+  readonly #live: LiveCampaigns;
+  readonly #idempotency: Idempotency;
+  readonly #commits: GroupCommit;
+  readonly #writer: CampaignWriter;
+  readonly #timers: TimerLoop;
+  readonly #feed: ChangeFeed;
+  #stopped = false;
+
+  constructor(options: RuntimeOptions) {
+    const store = options.store;
+    const onError = options.onError ?? ((error: unknown) => console.error('[campaign-lifecycle]', error));
+    this.#store = store;
+    this.clock = options.clock ?? systemClock;
+    this.#lanes = new Lanes(() => this.#live.evict());
+    this.#live = new LiveCampaigns({
+      store,
+      maxLive: options.maxLiveActors ?? 2_000,
+      inspect: options.inspect,
+      busy: (id) => this.#lanes.busy(id),
+    });
+    this.#idempotency = new Idempotency(store);
+    this.#feed = new ChangeFeed(store, onError);
+    this.#commits = new GroupCommit(store, (writes, seqs) => {
+      if (seqs.length > 0) this.#feed.advance(seqs.at(-1)!);
+      this.#timers.committed(writes);
+    });
+    this.#writer = new CampaignWriter(this.#commits, this.#live);
+    this.#timers = new TimerLoop({
+      store,
+      clock: this.clock,
+      lanes: this.#lanes,
+      live: this.#live,
+      writer: this.#writer,
+      commits: this.#commits,
+      batchSize: options.timerBatchSize ?? 1_000,
+      onError,
+    });
+  }
+
+  get lastSeq(): number {
+    return this.#feed.lastSeq;
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Opens the store and fires every timer that fell due while nothing ran. */
+  async open(): Promise<void> {
+    await this.#store.open();
+    await this.#feed.open();
+    await this.#timers.fireDue();
+  }
+
+  async create(definition: CampaignDefinition, options: CreateOptions): Promise<CampaignView> {
+    this.assertRunning();
+    return this.#idempotency.run(options.commandId, { campaignId: null, type: 'CREATE' }, () => {
+      const id = options.id ?? randomUUID();
+      return this.#lanes.run(id, async () => {
+        if (this.#live.has(id) || (await this.#store.get(id))) {
+          throw new ConflictError({ campaignId: id, message: `Campaign ${id} already exists` });
+        }
+        return this.insert(id, definition, options.commandId, null);
+      });
+    });
+  }
+
+  async send(id: string, command: CampaignCommand, options: z.output<typeof SendOptions>): Promise<CampaignView> {
+    this.assertRunning();
+    return this.#idempotency.run(options.commandId, { campaignId: id, type: command.type }, () =>
+      this.onCampaign(id, options.expectedVersion, (live, now) => {
+        const status = live.status;
+        if (isSystemCommand(command.type) && options.source !== 'system') {
+          return this.rejected(live, command.type, `${command.type} is a system command: only the system may send it`, now);
+        }
+        const event = { ...command, at: now } as CampaignEvent;
+        const reason = refusalReason(live.actor.getSnapshot(), event);
+        if (reason !== null) return this.rejected(live, command.type, reason, now);
+        live.actor.send(event);
+        return this.commandWritten(live, {
+          event: command.type,
+          source: options.source,
+          from: status,
+          at: now,
+          dueAt: null,
+          commandId: options.commandId ?? null,
+          detail: commandDetail(command),
+          idempotent: options.commandId !== undefined,
+        });
+      }),
+    );
+  }
+
+  async delete(id: string, options: DeleteOptions): Promise<void> {
+    this.assertRunning();
+    await this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE' }, () =>
+      this.onCampaign(id, options.expectedVersion, (live, now) => {
+        if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) {
+          return this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now);
+        }
+        const view = viewOf(live, now);
+        const entry = { event: 'DELETE', source: 'user' as const, from: live.status, at: now, dueAt: null, commandId: options.commandId ?? null, detail: null };
+        return this.#writer.deleted(live, entry, view).then(() => view);
+      }),
+    );
+  }
+
+  async duplicate(id: string, patch: CampaignPatch): Promise<CampaignView> {
+    this.assertRunning();
+    const source = (await this.committed(id)).snapshot.context;
+    const definition: CampaignDefinition = {
+      preset: source.preset,
+      name: patch.name ?? source.name,
+      timezone: patch.timezone !== undefined ? patch.timezone : source.timezone,
+      audience: patch.audience !== undefined ? patch.audience : source.audience,
+      products: patch.products ?? source.products,
+      labels: [...new Set(patch.labels ?? source.labels)],
+      content: patch.content !== undefined ? patch.content : source.content,
+      recurrence: patch.recurrence !== undefined ? patch.recurrence : source.recurrence,
+      startAt: patch.startAt ?? null,
+      endAt: patch.endAt ?? null,
+      visibleAt: patch.visibleAt ?? null,
+    };
+    const problems = [...presetFieldProblems(definition.preset, definition), ...definitionProblems(definition)];
+    if (problems.length > 0) throw new ValidationError(problems.map((p) => ({ code: 'custom', input: undefined, ...p })), 'duplicate');
+    const copyId = randomUUID();
+    return this.#lanes.run(copyId, () => this.insert(copyId, definition, undefined, { duplicatedFrom: id }));
+  }
+
+  async get(id: string): Promise<CampaignView> {
+    this.assertRunning();
+    const { snapshot, meta } = await this.committed(id);
+    return toView(snapshot, meta, this.clock.now());
+  }
+
+  async listPage(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
+    const { records, items } = await this.listed(query);
+    const last = records.at(-1);
+    return { items, next: last && records.length === query.limit ? cursorOf(last) : null };
+  }
+
+  async list(query: CampaignListQuery): Promise<CampaignView[]> {
+    return (await this.listed(query)).items;
+  }
+
+  async counts(filter: CountsQuery): Promise<Record<string, number>> {
+    this.assertRunning();
+    const counts: Record<string, number> = {};
+    for (const preset of filter.preset ? [presets[filter.preset]] : Object.values(presets)) {
+      for (const label of Object.values(preset.statuses)) counts[label] = 0;
+    }
+    for (const row of await this.#store.counts(filter.preset ? { preset: filter.preset } : {})) {
+      counts[row.status] = (counts[row.status] ?? 0) + row.count;
+    }
+    return counts;
+  }
+
+  async history(id: string): Promise<CampaignChange[]> {
+    this.assertRunning();
+    await this.committed(id);
+    return (await this.#store.history(id)).map(toCampaignChange);
+  }
+
+  async forecast(id: string): Promise<ForecastItem[]> {
+    this.assertRunning();
+    const { snapshot } = await this.committed(id);
+    return forecast(snapshot).map((f) => ({ at: toIso(f.at), event: f.name, timer: f.timer, from: f.from, to: f.to }));
+  }
+
+  async admit(id: string, input: AdmitInput): Promise<Admission> {
+    this.assertRunning();
+    const { snapshot } = await this.committed(id);
+    return admission(snapshot, this.clock.now(), input.inviteExpiresAt);
+  }
+
+  async health(): Promise<RuntimeHealth> {
+    this.assertRunning();
+    const now = this.clock.now();
+    const stats = await this.#store.timerStats(now);
+    return {
+      ok: stats.oldestOverdue === null || now - stats.oldestOverdue < 5_000,
+      now: toIso(now),
+      pendingTimers: stats.pending,
+      overdueTimers: stats.overdue,
+      oldestOverdue: toIso(stats.oldestOverdue),
+      nextTimerAt: toIso(stats.nextDueAt),
+      lag: this.#timers.lag(),
+      liveActors: this.#live.size,
+      pendingWrites: this.#commits.backlog,
+    };
+  }
+
+  subscribe(listener: ChangeListener, after: number | undefined): () => void {
+    this.assertRunning();
+    return this.#feed.subscribe(listener, after);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#timers.stop();
+    await this.#lanes.settled();
+    await this.#commits.drain();
+    this.#feed.stop();
+    this.#live.clear();
+    await this.#store.close();
+  }
+
+  /** Releases what was taken when `open` fails. */
+  abandon(): void {
+    this.#stopped = true;
+  }
+
+  assertRunning(): void {
+    if (this.#stopped) throw new RuntimeStoppedError();
+  }
+
+  private async listed(query: CampaignListQuery): Promise<{ records: Awaited<ReturnType<CampaignStore['list']>>; items: CampaignView[] }> {
+    this.assertRunning();
+    const records = await this.#store.list({
+      ...(query.status !== undefined ? { status: query.status } : {}),
+      ...(query.preset !== undefined ? { preset: query.preset } : {}),
+      ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    });
+    const now = this.clock.now();
+    return { records, items: records.map((record) => toView(this.#live.committedSnapshot(record), record, now)) };
+  }
+
+  private async committed(id: string): Promise<CommittedCampaign> {
+    const campaign = await this.#live.committed(id);
+    if (!campaign) throw new NotFoundError(id);
+    return campaign;
+  }
+
+  /**
+   * Runs `act` on a campaign inside its lane, after loading it, firing the dates already due and
+   * checking `expectedVersion`. `act` returns the refusal (an Error) or the write's promise; a
+   * refusal is thrown only once the dates that just fired are durable, since it describes them.
+   */
+  private onCampaign<T>(id: string, expectedVersion: number | undefined, act: (live: LiveCampaign, now: number) => Error | Promise<T>): Promise<T> {
+    return this.#lanes.run(id, async () => {
+      const live = await this.#live.load(id);
+      const now = this.clock.now();
+      const fired = this.#timers.applyDue(live, now);
+      const outcome =
+        expectedVersion !== undefined && expectedVersion !== live.version
+          ? new ConflictError({
+              campaignId: live.id,
+              message: `Campaign ${live.id} is at version ${live.version}, not ${expectedVersion}`,
+              expectedVersion,
+              actualVersion: live.version,
+            })
+          : act(live, now);
+      if (outcome instanceof Error) {
+        await Promise.allSettled(fired);
+        throw outcome;
+      }
+      return outcome;
+    });
+  }
+
+  private rejected(live: LiveCampaign, command: string, reason: string, now: number): TransitionRejectedError {
+    const allowed = commandsNow(live.actor.getSnapshot(), now).actions;
+    return new TransitionRejectedError({ campaignId: live.id, status: live.status, command, allowed, reason });
+  }
+
+  private insert(id: string, definition: CampaignDefinition, commandId: string | undefined, detail: unknown): Promise<CampaignView> {
+    const now = this.clock.now();
+    const live = this.#live.create(id, definition, now);
+    return this.commandWritten(live, {
+      event: 'CREATE',
+      source: 'user',
+      from: null,
+      at: now,
+      dueAt: null,
+      commandId: commandId ?? null,
+      detail,
+      idempotent: commandId !== undefined,
+    });
+  }
+
+  private async commandWritten(live: LiveCampaign, transition: Parameters<CampaignWriter['transitioned']>[1]): Promise<CampaignView> {
+    const view = await this.#writer.transitioned(live, transition);
+    if (!view) throw new Error('A command always yields a view');
+    return view;
+  }
+}

@@ -1,0 +1,86 @@
+import type { CampaignCommand } from '../machines/CampaignCommand.js';
+import type { CampaignView } from '../machines/CampaignView.js';
+import { toIso } from '../machines/Instant.js';
+import type { CampaignWrite, Change, ChangeSource } from '../persistence/CampaignStore.js';
+import type { LiveCampaign } from './LiveCampaigns.js';
+
+/** What happened to a campaign, as its history entry will say. */
+export interface ChangeEntry {
+  event: string;
+  source: ChangeSource;
+  /** Status before (null on create). */
+  from: string | null;
+  /** When it was applied (a timer: when it fired). */
+  at: number;
+  /** A timer: when it was due. */
+  dueAt: number | null;
+  commandId: string | null;
+  /** Details kept as JSON (an UPDATE's patch, a fault's reason, …). */
+  detail: unknown;
+}
+
+/** What a retry of an idempotent command returns: stored as JSON with the write. */
+export interface IdempotentResult {
+  type: string;
+  view: CampaignView | null;
+}
+
+/**
+ * The one place a store write is built: the live campaign as it is now (its snapshot, status,
+ * version and timers — or its removal when deleted), moving the store from `fromVersion`, with
+ * the history entry of the change (none for a timers-only repair) and the idempotency record of
+ * the command that caused it.
+ */
+export function campaignWrite(
+  live: LiveCampaign,
+  fromVersion: number,
+  entry: ChangeEntry | null,
+  idempotent?: { commandId: string; result: IdempotentResult },
+): CampaignWrite {
+  const change: Omit<Change, 'seq'> | null = entry && {
+    campaignId: live.id,
+    version: live.version,
+    at: entry.at,
+    dueAt: entry.dueAt,
+    event: entry.event,
+    source: entry.source,
+    from: entry.from,
+    to: live.deleted ? null : live.status,
+    commandId: entry.commandId,
+    detail: entry.detail === null ? null : JSON.stringify(entry.detail),
+  };
+  return {
+    campaignId: live.id,
+    preset: live.preset,
+    fromVersion,
+    record: live.deleted
+      ? null
+      : {
+          id: live.id,
+          preset: live.preset,
+          status: live.status,
+          name: live.actor.getSnapshot().context.name,
+          version: live.version,
+          snapshot: JSON.stringify(live.actor.getPersistedSnapshot()),
+          createdAt: live.createdAt,
+          updatedAt: live.updatedAt,
+        },
+    timers: live.deleted ? [] : live.timers.map((t) => ({ campaignId: live.id, timer: t.timer, eventType: t.eventType, dueAt: t.dueAt })),
+    change,
+    ...(idempotent ? { idempotency: { commandId: idempotent.commandId, result: JSON.stringify(idempotent.result) } } : {}),
+  };
+}
+
+const DATE_FIELDS = ['startAt', 'endAt', 'visibleAt'] as const;
+
+/** What a command's history entry keeps beside its type: an UPDATE's patch (dates as ISO), a fault's reason. */
+export function commandDetail(command: CampaignCommand): unknown {
+  if (command.type === 'SYSTEM_FAULT') return { reason: command.reason };
+  if (command.type !== 'UPDATE') return null;
+  const patch: Record<string, unknown> = { ...command.patch };
+  for (const field of DATE_FIELDS) {
+    const value = command.patch[field];
+    if (value !== undefined) patch[field] = toIso(value);
+  }
+  return { patch };
+}

@@ -1,0 +1,1 @@
+export { connectInspector, type InspectorConnection } from './connectInspector.js';

@@ -1,0 +1,7 @@
+/**
+ * The SQLite adapter (`campaign-lifecycle/sqlite`): `better-sqlite3` is loaded when a store is opened.
+ *
+ * @module
+ */
+export { sqliteStore } from './sqliteStore.js';
+export type { SqliteStoreOptions } from './SqliteStoreOptions.js';
