@@ -5,8 +5,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative } from 'node:path';
-import { generateDocs } from '../src/stately/generateDocs.js';
-import { loadStatelyConfig } from '../src/stately/statelyConfig.js';
+import { generateDocs } from '../src/diagrams/generateDocs.js';
+import { loadStatelyConfig } from '../src/config/statelyConfig.js';
 
 const check = process.argv.includes('--check');
 const config = await loadStatelyConfig(process.argv.find((a) => a.endsWith('.json')) ?? 'stately.config.json');

@@ -46,7 +46,20 @@ function safe<S extends z.ZodType>(schema: S) {
 }
 
 /** Any JSON value (the shape of host data once parsed). */
-export const JsonShape = z.json().meta({ id: 'Json', description: 'Any JSON value' });
+export type JsonShape = string | number | boolean | null | JsonShape[] | { [key: string]: JsonShape };
+export const JsonShape: z.ZodType<JsonShape> = z
+  .union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.lazy(() => JsonShape)),
+    z.record(
+      z.string(),
+      z.lazy(() => JsonShape),
+    ),
+  ])
+  .meta({ id: 'Json', description: 'Any JSON value' });
 
 /** Any JSON value the host stores with the campaign; never interpreted, at most 64 KiB, no prototype keys. */
 export const Content = safe(
@@ -66,7 +79,12 @@ export const AudienceShape = z
  * Audience settings. Only `mode` is interpreted (a journey activates with `trigger` or `list`);
  * the other fields are the host's and are kept as given.
  */
-export const Audience = safe(AudienceShape);
+export const Audience = safe(AudienceShape).meta({
+  type: 'object',
+  properties: { mode: { type: 'string', minLength: 1, maxLength: 40, description: '"trigger" or "list" (journeys)' } },
+  additionalProperties: true,
+  description: "Audience settings: `mode` and the host's own fields",
+});
 export type Audience = z.infer<typeof Audience>;
 
 /** The shape of a parsed product. */
@@ -75,7 +93,13 @@ export const ProductShape = z
   .meta({ id: 'Product', description: "A product id, or an object with an `id` and the host's own fields" });
 
 /** A product: its id, or an object with an `id` and the host's own fields. */
-export const Product = safe(ProductShape);
+export const Product = safe(ProductShape).meta({
+  anyOf: [
+    { type: 'string', minLength: 1, maxLength: 200 },
+    { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'], additionalProperties: true },
+  ],
+  description: "A product id, or an object with an `id` and the host's own fields",
+});
 export type Product = z.infer<typeof Product>;
 
 /** An IANA time zone, stored under its canonical name (`europe/berlin` → `Europe/Berlin`). */

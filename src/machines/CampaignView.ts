@@ -14,8 +14,16 @@ const Iso = z.string().meta({ format: 'date-time' });
 /** A statechart state value: a state name, or nested regions. */
 export type StateValueShape = string | { [region: string]: StateValueShape };
 export const StateValueShape: z.ZodType<StateValueShape> = z
-  .lazy(() => z.union([z.string(), z.record(z.string(), StateValueShape)]))
-  .meta({ id: 'StateValue', description: "A statechart state value: a state name, or an object of region → state value" });
+  .union([
+    z.string(),
+    z
+      .record(
+        z.string(),
+        z.lazy(() => StateValueShape),
+      )
+      .meta({ id: 'StateRegions', description: 'The state value of each region of a compound or parallel state' }),
+  ])
+  .meta({ id: 'StateValue', description: 'A statechart state value: a state name, or an object of region → state value' });
 
 const UserCommand = z.enum(USER_COMMANDS);
 

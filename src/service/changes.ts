@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
-import type { CampaignRuntime } from '../index.js';
+import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
 
 export interface ChangeStreamsOptions {
   /** Comment line sent this often to keep proxies and browsers from timing out (default 15 s). */

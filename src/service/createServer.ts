@@ -1,19 +1,21 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { CampaignRuntime } from '../index.js';
-import { apiRoutes } from './api.js';
+import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
 import { tokenAuth } from './auth.js';
 import { ChangeStreams } from './changes.js';
 import { serveDashboard } from './dashboard.js';
 import { HttpError, mapError } from './errors.js';
-import { openApiDocument } from './openapi.js';
-import type { Route } from './route.js';
+import { openApiDocument, serveDocs } from './openapi.js';
+import { campaignRoutes } from './routes/campaignRoutes.js';
+import { serviceRoutes } from './routes/serviceRoutes.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
+const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface CreateServerOptions {
   runtime: CampaignRuntime;
@@ -30,7 +32,6 @@ export interface CreateServerOptions {
 export interface CampaignServer {
   /** The Hono app (its `fetch` serves requests without a socket). */
   readonly app: Hono;
-  readonly routes: readonly Route[];
   /** Listens (default `127.0.0.1`, port 3000; port 0 picks a free one) and resolves with the real URL. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /**
@@ -42,7 +43,8 @@ export interface CampaignServer {
 
 /**
  * Builds the HTTP service around a running campaign runtime: the JSON API under `/api`, the
- * OpenAPI document at `/openapi.json`, the change stream at `/api/changes` and the dashboard at `/`.
+ * OpenAPI document at `/openapi.json` and its reference at `/docs`, the change stream at
+ * `/api/changes` and the dashboard at `/`.
  *
  * @example
  * ```ts
@@ -54,8 +56,6 @@ export function createServer(options: CreateServerOptions): CampaignServer {
   const rt = options.runtime;
   const report = options.onError ?? ((error: unknown) => console.error('[campaigns service]', error));
   const changes = new ChangeStreams(rt, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
-  const routes = apiRoutes(rt, changes);
-  const openapi = openApiDocument(routes, { title: 'campaign-lifecycle', version: '0.1.0' });
 
   let closing = false;
   let inflight = 0;
@@ -88,8 +88,12 @@ export function createServer(options: CreateServerOptions): CampaignServer {
     }),
   );
   if (options.token) app.use(tokenAuth(options.token));
-  for (const route of routes) app.on(route.method, route.path, (c) => route.run(c));
-  app.get('/openapi.json', (c) => c.json(openapi));
+  app.route('/api', campaignRoutes(rt));
+  app.route('/api', serviceRoutes(rt, changes));
+  const openapi = openApiDocument(app, SERVICE_VERSION);
+  app.get('/openapi.json', async (c) => c.json(await openapi(c)));
+  app.get('/docs/*', async (c, next) => (await serveDocs(c)) ?? next());
+  app.get('/docs', async (c, next) => (await serveDocs(c)) ?? next());
   app.get('*', async (c, next) => (await serveDashboard(c)) ?? next());
   app.notFound((c) => c.json({ error: 'RouteNotFound', message: `No route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
@@ -102,7 +106,6 @@ export function createServer(options: CreateServerOptions): CampaignServer {
 
   return {
     app,
-    routes,
     listen({ port = 3000, host = '127.0.0.1' } = {}) {
       const http = createAdaptorServer({ fetch: app.fetch }) as Server;
       return new Promise((resolve, reject) => {

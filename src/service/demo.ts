@@ -1,4 +1,4 @@
-import type { CampaignRuntime } from '../index.js';
+import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
 
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,10 +1,12 @@
+import { HTTPException } from 'hono/http-exception';
 import {
   ConflictError,
   NotFoundError,
   RuntimeStoppedError,
   TransitionRejectedError,
   ValidationError,
-} from '../index.js';
+} from '../actors/errors.js';
+import type { ErrorBody } from './schemas.js';
 
 /** An error of the HTTP layer itself (malformed JSON, too large, unauthorized, …). */
 export class HttpError extends Error {
@@ -18,13 +20,6 @@ export class HttpError extends Error {
     this.code = code;
     this.headers = headers;
   }
-}
-
-/** The JSON body of every error response: `error` names the error, the other fields are its details. */
-export interface ErrorBody {
-  error: string;
-  message: string;
-  [field: string]: unknown;
 }
 
 export interface MappedError {
@@ -71,5 +66,9 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof HttpError) {
     return plain(error.status, { error: error.code, message: error.message }, error.headers);
   }
+  if (error instanceof HTTPException && error.status < 500) {
+    return plain(error.status, { error: error.status === 400 ? 'MalformedJson' : 'BadRequest', message: error.message });
+  }
   return plain(500, { error: 'InternalError', message: 'Internal server error' });
 }
+export type { ErrorBody } from './schemas.js';

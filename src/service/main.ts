@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { StoreLockedError } from '../index.js';
-import { loadStatelyConfig } from '../stately/statelyConfig.js';
+import { StoreLockedError } from '../persistence/errors.js';
+import { loadStatelyConfig } from '../config/statelyConfig.js';
 import { startService } from './startService.js';
 
 const USAGE = `Usage: npm start -- [options]

@@ -1,93 +1,82 @@
-import { z } from 'zod';
-import type { HeaderName, Route } from './route.js';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Context, Hono } from 'hono';
+import { generateSpecs } from 'hono-openapi';
 
-type JsonSchema = Record<string, unknown>;
+type Document = Awaited<ReturnType<typeof generateSpecs>>;
 
-const HEADER_DOCS: Record<HeaderName, { description: string; schema: JsonSchema }> = {
-  'If-Match': {
-    description: 'Optimistic concurrency: the campaign version the change is based on (its ETag, e.g. "3")',
-    schema: { type: 'string' },
-  },
-  'Idempotency-Key': {
-    description: 'Makes the request idempotent: a retry with the same key returns the first result',
-    schema: { type: 'string', minLength: 1, maxLength: 200 },
-  },
-  'Last-Event-ID': {
-    description: 'Resume the change stream after this sequence number',
-    schema: { type: 'string' },
-  },
+const INFO = {
+  title: 'campaign-lifecycle',
+  description:
+    'Marketing-campaign lifecycles as persisted XState actors: campaigns, their commands, history and forecast, and the change stream. ' +
+    'Every error answers the Error body; its `error` field names it.',
+  license: { name: 'MIT', identifier: 'MIT' },
 };
 
-/** JSON Schema of the request side (`io: 'input'`) or response side of a zod schema. */
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const json = z.toJSONSchema(schema, {
-    io,
-    unrepresentable: 'any',
-    // the library also accepts `Date` objects; over HTTP an instant is always a string
-    override: (ctx) => {
-      if (ctx.zodSchema._zod.def.type === 'date') ctx.jsonSchema.not = {};
-    },
-  }) as JsonSchema;
-  delete json['$schema'];
-  return json;
+/**
+ * The service's OpenAPI 3.1 document, generated once from the routes' zod schemas (shared shapes
+ * under `components/schemas`); `servers` is filled from each request's origin.
+ */
+export function openApiDocument(app: Hono, version: string): (c: Context) => Promise<Document> {
+  let document: Promise<Document> | null = null;
+  return async (c) => {
+    document ??= generateSpecs(app, {
+      documentation: {
+        openapi: '3.1.0',
+        info: { ...INFO, version },
+        tags: [
+          { name: 'campaigns', description: 'Create, command, read and delete campaigns' },
+          { name: 'service', description: 'Health, presets, the statechart and the change stream' },
+        ],
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the service runs with CAMPAIGNS_TOKEN' } },
+        },
+        security: [{}, { bearer: [] }],
+      },
+      exclude: ['/openapi.json', /^\/docs/, /^\/dashboard/, '/', '/login'],
+      defaultValidationErrorResponse: false,
+    });
+    return { ...(await document), servers: [{ url: new URL(c.req.url).origin, description: 'This service' }] };
+  };
 }
 
-const toOpenApiPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
+const swaggerUi = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 
-/** An OpenAPI 3.1 document for the routes, generated from the zod schemas they parse with. */
-export function openApiDocument(routes: readonly Route[], info: { title: string; version: string }): JsonSchema {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of routes) {
-    const parameters: unknown[] = [];
-    for (const match of route.path.matchAll(/:(\w+)/g)) {
-      parameters.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
-    }
-    if (route.query) {
-      const query = jsonSchema(route.query, 'input');
-      const properties = (query['properties'] ?? {}) as Record<string, JsonSchema>;
-      const required = new Set((query['required'] ?? []) as string[]);
-      for (const [name, schema] of Object.entries(properties)) {
-        parameters.push({ name, in: 'query', required: required.has(name), schema, explode: true });
-      }
-    }
-    for (const header of route.headers) {
-      parameters.push({ name: header, in: 'header', required: false, ...HEADER_DOCS[header] });
-    }
-    const responses: Record<string, unknown> = {};
-    for (const [status, doc] of Object.entries(route.responses)) {
-      responses[status] = {
-        description: doc.description,
-        ...(doc.schema || doc.contentType
-          ? { content: { [doc.contentType ?? 'application/json']: doc.schema ? { schema: jsonSchema(doc.schema, 'output') } : {} } }
-          : {}),
-      };
-    }
-    responses['401'] ??= { description: 'Missing or invalid bearer token (when the service runs with a token)' };
-    if (route.body) responses['413'] ??= { description: 'Request body larger than the limit' };
-    (paths[toOpenApiPath(route.path)] ??= {})[route.method.toLowerCase()] = {
-      operationId: route.operationId,
-      summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
-      tags: [route.tag],
-      ...(parameters.length > 0 ? { parameters } : {}),
-      ...(route.body
-        ? {
-            requestBody: {
-              required: !route.bodyOptional,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
-            },
-          }
-        : {}),
-      responses,
-    };
-  }
-  return {
-    openapi: '3.1.0',
-    info: { ...info, description: 'Campaign lifecycles as persisted XState actors: JSON API and change stream.' },
-    paths,
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Only when the service runs with CAMPAIGNS_TOKEN' } },
-    },
-    security: [{}, { bearer: [] }],
-  };
+const DOCS_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>campaign-lifecycle — API reference</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="api"></div>
+<script src="/docs/swagger-ui-bundle.js"></script><script src="/docs/init.js"></script></body></html>`;
+
+const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#api', deepLinking: true, tryItOutEnabled: false });`;
+
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // Swagger UI sets inline style attributes
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const ASSETS: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+};
+
+/** `/docs`: the API reference, rendered in the browser by Swagger UI from `/openapi.json` (bundled from npm, works offline). */
+export async function serveDocs(c: Context): Promise<Response | null> {
+  const headers = { 'Content-Security-Policy': DOCS_CSP, 'Cache-Control': 'no-cache' };
+  const path = c.req.path;
+  if (path === '/docs' || path === '/docs/') return c.html(DOCS_PAGE, 200, headers);
+  if (path === '/docs/init.js') return c.body(INIT, 200, { ...headers, 'Content-Type': 'text/javascript; charset=utf-8' });
+  const file = path.replace(/^\/docs\//, '');
+  const type = ASSETS[file];
+  if (!type) return null;
+  return c.body(new Uint8Array(await readFile(join(swaggerUi, file))), 200, { ...headers, 'Content-Type': type });
 }

@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createInspectorServer } from '@statelyai/inspect/server';
-import { type CampaignRuntime, type Clock, createCampaignRuntime, sqliteStore } from '../index.js';
+import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
+import type { Clock } from '../actors/Clock.js';
+import { createCampaignRuntime } from '../createCampaignRuntime.js';
+import { sqliteStore } from '../persistence/sqlite/sqliteStore.js';
 import { createServer } from './createServer.js';
 import { seedDemo } from './demo.js';
 

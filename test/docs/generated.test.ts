@@ -3,8 +3,8 @@ import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaignMachine, presets } from '../../src/machines/index.js';
 import { presetsTaking } from '../../src/machines/toMermaid.js';
-import { generateDocs } from '../../src/stately/generateDocs.js';
-import { loadStatelyConfig, StatelyConfig } from '../../src/stately/statelyConfig.js';
+import { generateDocs } from '../../src/diagrams/generateDocs.js';
+import { loadStatelyConfig, StatelyConfig } from '../../src/config/statelyConfig.js';
 
 describe('generated documentation', async () => {
   const config = await loadStatelyConfig('stately.config.json');

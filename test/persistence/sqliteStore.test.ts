@@ -11,6 +11,7 @@ import {
   StoreVersionError,
 } from '../../src/persistence/index.js';
 import { SQLITE_MIGRATIONS } from '../../src/persistence/sqlite/sqliteMigrations.js';
+import { markSchemaNewer } from './sqliteFaults.js';
 import { runStoreContract } from './storeContract.js';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cl-store-'));
@@ -30,6 +31,13 @@ runStoreContract('sqliteStore', async () => {
     cleanup: async () => {
       await current.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    faults: {
+      newerSchema: async () => {
+        await current.close();
+        markSchemaNewer(file);
+      },
+      second: () => sqliteStore({ path: file }),
     },
   };
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sqliteStore, StoreConflictError, StoreLockedError } from '../../src/index.js';
+import { markSchemaNewer } from './sqliteFaults.js';
 import { runStoreContract } from './storeContract.js';
 
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cl-store-thread-'));
@@ -22,6 +23,13 @@ runStoreContract('sqliteStore({ thread: true })', async () => {
     cleanup: async () => {
       await current.close();
       fs.rmSync(dir, { recursive: true, force: true });
+    },
+    faults: {
+      newerSchema: async () => {
+        await current.close();
+        markSchemaNewer(file);
+      },
+      second: () => sqliteStore({ path: file, thread: true }),
     },
   };
 });

@@ -8,6 +8,8 @@ import {
   type StatusCount,
   StoreConflictError,
   type TimerRecord,
+  StoreLockedError,
+  StoreVersionError,
 } from '../../src/persistence/index.js';
 
 export interface StoreHarness {
@@ -17,6 +19,13 @@ export interface StoreHarness {
   reopen: () => Promise<CampaignStore>;
   /** Closes whatever is open and removes the data. */
   cleanup: () => Promise<void>;
+  /** How to provoke the store errors an adapter can have beside conflicts (memory has neither schema nor lock). */
+  faults?: {
+    /** Closes the store and marks its data with a schema newer than the adapter knows. */
+    newerSchema: () => Promise<void>;
+    /** Another store of the same adapter on the same data (a second runtime). */
+    second: () => CampaignStore;
+  };
 }
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -551,6 +560,43 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
           store.commit([write({ id: 'c1', from: 1, status: 'live', was: 'draft', createdAt: T0 + 3 }), create('c2')]),
         );
         expect(await countsOf(store)).toEqual(before);
+      });
+    });
+
+    describe('errors keep their class (and their fields) on every adapter', () => {
+      it('StoreConflictError: a stale version names the write and the campaign', async () => {
+        await store.commit([create('a')]);
+        const error = await rejection(store.commit([create('b'), write({ id: 'a', from: 5, status: 'active' })]));
+        expect(error).toMatchObject({ name: 'StoreConflictError', index: 1, campaignId: 'a' });
+        expect(error).toBeInstanceOf(Error);
+        expect(await store.get('b')).toBeNull();
+      });
+
+      it('StoreVersionError: a schema newer than this library is refused, saying both versions', async ({ skip }) => {
+        if (!harness.faults) return skip('this adapter has no schema');
+        await store.commit([create('a')]);
+        await harness.faults.newerSchema();
+        const error = await harness.reopen().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(StoreVersionError);
+        const { found, supported, location } = error as StoreVersionError;
+        expect(found).toBe(supported + 1);
+        expect(location.length).toBeGreaterThan(0);
+        expect((error as Error).message).toContain(`schema version ${found}`);
+      });
+
+      it('StoreLockedError: a second store on the same data is refused while the first is open', async ({ skip }) => {
+        if (!harness.faults) return skip('this adapter takes no lock');
+        const second = harness.faults.second();
+        const error = await second.open().then(
+          () => null,
+          (e: unknown) => e,
+        );
+        await second.close();
+        expect(error).toBeInstanceOf(StoreLockedError);
+        expect((error as StoreLockedError).location.length).toBeGreaterThan(0);
       });
     });
 

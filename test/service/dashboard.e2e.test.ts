@@ -160,4 +160,18 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await text(page.getByTestId('status-tabs').locator('[data-status="Paused"] .count')).toBe('3');
     expect(pageErrors).toEqual([]);
   });
+  it('links the API reference from the header; /docs renders every operation offline', async () => {
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(`${s.url}/#/`);
+    await live();
+    pageErrors.splice(0);
+    await page.getByTestId('api-docs').click();
+    await poll(async () => page.url()).toBe(`${s.url}/docs`);
+    await visible(page.locator('.opblock').first());
+    await poll(() => page.locator('.opblock').count()).toBe(15);
+    await text(page.locator('.opblock-summary-path').first()).toContain('/api/');
+    expect(requests.filter((url) => !url.startsWith(s.url) && !url.startsWith('data:'))).toEqual([]);
+    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
+  });
 });

@@ -18,7 +18,7 @@ import {
   T0,
   timerEntries,
   transitions,
-} from './helpers.js';
+} from './seedRules.js';
 
 const runtimes = seedRuntimes();
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { MERMAID_LEGEND, toMermaid } from '../machines/toMermaid.js';
 import { presetTables } from './presetTables.js';
-import { type StatelyConfig, statelyConfigJsonSchema } from './statelyConfig.js';
+import { type StatelyConfig, statelyConfigJsonSchema } from '../config/statelyConfig.js';
 
 export interface GeneratedFile {
   path: string;

@@ -19,7 +19,7 @@ import {
   T0,
   timerEntries,
   transitions,
-} from './helpers.js';
+} from './seedRules.js';
 
 const runtimes = seedRuntimes();
 

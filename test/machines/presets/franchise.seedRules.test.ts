@@ -19,7 +19,7 @@ import {
   timerEntries,
   transitions,
   VISIBLE,
-} from './helpers.js';
+} from './seedRules.js';
 
 const runtimes = seedRuntimes();
 

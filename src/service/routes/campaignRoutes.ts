@@ -1,0 +1,232 @@
+import { Hono } from 'hono';
+import { describeRoute } from 'hono-openapi';
+import type { CampaignRuntime } from '../../actors/CampaignRuntime.js';
+import { parsedInputs } from '../../actors/openCampaignRuntime.js';
+import { AdmitInput, Admission } from '../../machines/admission.js';
+import { CampaignCommand } from '../../machines/CampaignCommand.js';
+import { CampaignDefinition, CampaignPatch } from '../../machines/CampaignDefinition.js';
+import { CampaignView } from '../../machines/CampaignView.js';
+import { CountsQuery } from '../../actors/CampaignRuntime.js';
+import { mapError } from '../errors.js';
+import { BulkBody, BulkResult, CampaignPage, Counts, Forecast, History, IdempotencyHeaders, ListQuery, WriteHeaders } from '../schemas.js';
+import { jsonObjectBody, validate } from '../validate.js';
+import { bodyErrors, errors, json } from './responses.js';
+
+const TAG = ['campaigns'];
+const etag = (view: CampaignView) => ({ ETag: `"${view.version}"` });
+const location = (view: CampaignView) => ({ ...etag(view), Location: `/api/campaigns/${encodeURIComponent(view.id)}` });
+
+type Parsed = ReturnType<typeof parsedInputs>;
+
+/** The campaign routes under `/api`: every request validated with the runtime's own schemas, parsed once. */
+export function campaignRoutes(rt: CampaignRuntime): Hono {
+  const app = new Hono();
+  const parsed = parsedInputs(rt);
+  creating(app, parsed);
+  commanding(app, parsed);
+  reading(app, rt, parsed);
+  return app;
+}
+
+/** Create and duplicate. */
+function creating(app: Hono, parsed: Parsed): void {
+  app.post(
+    '/campaigns',
+    describeRoute({
+      operationId: 'createCampaign',
+      summary: 'Create a campaign',
+      description: 'Creates a campaign in its first status (Draft, or Designing for journeys). `Idempotency-Key` makes a retry return the first campaign.',
+      tags: TAG,
+      responses: { 201: json('Created (Location: its URL, ETag: its version)', CampaignView), ...bodyErrors(409) },
+    }),
+    jsonObjectBody(),
+    validate('json', CampaignDefinition),
+    validate('header', IdempotencyHeaders),
+    async (c) => {
+      const key = c.req.valid('header')['idempotency-key'];
+      const view = await parsed.create(c.req.valid('json'), key ? { commandId: key } : {});
+      return c.json(view, 201, location(view));
+    },
+  );
+
+  app.post(
+    '/campaigns/:id/duplicate',
+    describeRoute({
+      operationId: 'duplicateCampaign',
+      summary: 'Copy a campaign into a new draft',
+      description: 'Content, products, audience and labels are copied; dates are cleared unless given. The body (optional) overrides fields.',
+      tags: TAG,
+      responses: { 201: json('The copy (Location: its URL)', CampaignView), ...bodyErrors(404) },
+    }),
+    jsonObjectBody({ optional: true }),
+    validate('json', CampaignPatch),
+    async (c) => {
+      const view = await parsed.duplicate(c.req.param('id'), c.req.valid('json'));
+      return c.json(view, 201, location(view));
+    },
+  );
+}
+
+/** Commands, one campaign or many, and delete. */
+function commanding(app: Hono, parsed: Parsed): void {
+  app.post(
+    '/campaigns/:id/commands',
+    describeRoute({
+      operationId: 'sendCommand',
+      summary: 'Send a user command',
+      description: 'System-only commands (SYSTEM_FAULT, SYSTEM_RECOVER, AUDIENCE_LIST_LOADED) are refused with 409.',
+      tags: TAG,
+      responses: { 200: json('The campaign after the command (ETag: its version)', CampaignView), ...bodyErrors(404, 409) },
+    }),
+    jsonObjectBody(),
+    validate('json', CampaignCommand),
+    validate('header', WriteHeaders),
+    async (c) => {
+      const headers = c.req.valid('header');
+      const view = await parsed.send(c.req.param('id'), c.req.valid('json'), {
+        source: 'user',
+        ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
+        ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
+      });
+      return c.json(view, 200, etag(view));
+    },
+  );
+
+  app.post(
+    '/campaigns/bulk',
+    describeRoute({
+      operationId: 'bulkCommand',
+      summary: 'Send one command (or DELETE) to many campaigns',
+      description:
+        'Always 200: each id gets its own result, with the HTTP status and error body it would have had alone. ' +
+        'With `Idempotency-Key: K`, the command id for campaign X is `K:X`.',
+      tags: TAG,
+      responses: { 200: json('Per-id results', BulkResult), ...bodyErrors() },
+    }),
+    jsonObjectBody(),
+    validate('json', BulkBody),
+    validate('header', IdempotencyHeaders),
+    async (c) => {
+      const { ids, command } = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      const results = await Promise.all(
+        [...new Set(ids)].map(async (id) => {
+          const options = key ? { commandId: `${key}:${id}` } : {};
+          try {
+            if (command.type === 'DELETE') {
+              await parsed.delete(id, options);
+              return { id, ok: true as const, campaign: null };
+            }
+            return { id, ok: true as const, campaign: await parsed.send(id, command, { ...options, source: 'user' }) };
+          } catch (caught) {
+            const mapped = mapError(caught);
+            return { id, ok: false as const, httpStatus: mapped.status, error: mapped.body };
+          }
+        }),
+      );
+      return c.json({ results });
+    },
+  );
+
+  app.delete(
+    '/campaigns/:id',
+    describeRoute({
+      operationId: 'deleteCampaign',
+      summary: 'Delete a campaign',
+      description: 'Refused with 409 in the statuses that keep their records; history is kept.',
+      tags: TAG,
+      responses: { 204: { description: 'Deleted' }, ...errors(400, 404, 409) },
+    }),
+    validate('header', WriteHeaders),
+    async (c) => {
+      const headers = c.req.valid('header');
+      await parsed.delete(c.req.param('id'), {
+        ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
+        ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
+      });
+      return c.body(null, 204);
+    },
+  );
+}
+
+/** Lists, counts, one campaign, its history and forecast, and admission. */
+function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
+  app.get(
+    '/campaigns',
+    describeRoute({
+      operationId: 'listCampaigns',
+      summary: 'List campaigns, newest first, one page at a time',
+      description: 'Repeat `status` to match several statuses. Pass `next` back as `after` for the next page.',
+      tags: TAG,
+      responses: { 200: json('One page', CampaignPage), ...errors(400) },
+    }),
+    validate('query', ListQuery),
+    async (c) => c.json(await parsed.listPage(c.req.valid('query'))),
+  );
+
+  app.get(
+    '/counts',
+    describeRoute({
+      operationId: 'countCampaigns',
+      summary: 'Campaigns per status label',
+      description: 'Every status of every preset (or of one preset), zeros included.',
+      tags: TAG,
+      responses: { 200: json('Counts by status', Counts), ...errors(400) },
+    }),
+    validate('query', CountsQuery),
+    async (c) => c.json(await parsed.counts(c.req.valid('query'))),
+  );
+
+  app.get(
+    '/campaigns/:id',
+    describeRoute({
+      operationId: 'getCampaign',
+      summary: 'One campaign',
+      description: 'Its status and state, the actions accepted now and why each other one is refused (ETag: its version).',
+      tags: TAG,
+      responses: { 200: json('The campaign', CampaignView), ...errors(404) },
+    }),
+    async (c) => {
+      const view = await rt.get(c.req.param('id'));
+      return c.json(view, 200, etag(view));
+    },
+  );
+
+  app.get(
+    '/campaigns/:id/history',
+    describeRoute({
+      operationId: 'campaignHistory',
+      summary: "A campaign's history",
+      description: 'Every committed change, oldest first; a timer carries when it was due and when it fired.',
+      tags: TAG,
+      responses: { 200: json('History', History), ...errors(404) },
+    }),
+    async (c) => c.json({ items: await rt.history(c.req.param('id')) }),
+  );
+
+  app.get(
+    '/campaigns/:id/forecast',
+    describeRoute({
+      operationId: 'campaignForecast',
+      summary: 'Timed transitions ahead',
+      description: 'What will happen when, if nobody acts.',
+      tags: TAG,
+      responses: { 200: json('Forecast', Forecast), ...errors(404) },
+    }),
+    async (c) => c.json({ items: await rt.forecast(c.req.param('id')) }),
+  );
+
+  app.post(
+    '/campaigns/:id/admit',
+    describeRoute({
+      operationId: 'admit',
+      summary: 'Would the campaign admit this member now?',
+      description: "Asks the campaign's intake and the invite's own expiry; whichever ends first wins.",
+      tags: TAG,
+      responses: { 200: json('The answer', Admission), ...bodyErrors(404) },
+    }),
+    jsonObjectBody(),
+    validate('json', AdmitInput),
+    async (c) => c.json(await parsed.admit(c.req.param('id'), c.req.valid('json'))),
+  );
+}

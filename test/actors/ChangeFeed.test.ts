@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { ChangeFeed } from '../../src/actors/ChangeFeed.js';
+import type { CampaignChange } from '../../src/actors/CampaignRuntime.js';
+import { type CampaignWrite, memoryStore } from '../../src/persistence/index.js';
+
+const change = (id: string, version: number, at: number): CampaignWrite => ({
+  campaignId: id,
+  preset: 'discount',
+  fromVersion: version - 1,
+  record: { id, preset: 'discount', status: 'Draft', name: id, version, snapshot: '{}', createdAt: 1, updatedAt: at },
+  timers: [],
+  change: { campaignId: id, version, at, dueAt: null, event: version === 1 ? 'CREATE' : 'UPDATE', source: 'user', from: null, to: 'Draft', commandId: null, detail: version === 1 ? null : '{"patch":{}}' },
+});
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 1));
+};
+
+describe('ChangeFeed', () => {
+  it('delivers what is committed after the cursor, in order, as the host sees it', async () => {
+    const store = memoryStore();
+    await store.commit([change('a', 1, 1000)]);
+    const feed = new ChangeFeed(store, (e) => {
+      throw e;
+    });
+    await feed.open();
+    expect(feed.lastSeq).toBe(1);
+    const got: CampaignChange[] = [];
+    const stop = feed.subscribe((c) => void got.push(c), 0);
+    const [seq] = await store.commit([change('a', 2, 2000)]);
+    feed.advance(seq!);
+    await until(() => got.length === 2);
+    stop();
+    expect(got.map((c) => [c.seq, c.event])).toEqual([
+      [1, 'CREATE'],
+      [2, 'UPDATE'],
+    ]);
+    expect(got[1]).toMatchObject({ at: new Date(2000).toISOString(), dueAt: null, detail: { patch: {} } });
+  });
+
+  it('starts from now by default, and a failing listener does not stop the feed', async () => {
+    const store = memoryStore();
+    await store.commit([change('a', 1, 1)]);
+    const errors: unknown[] = [];
+    const feed = new ChangeFeed(store, (e) => errors.push(e));
+    await feed.open();
+    const got: number[] = [];
+    const stop = feed.subscribe((c) => {
+      got.push(c.seq);
+      if (c.seq === 2) throw new Error('listener failed');
+    });
+    for (const version of [2, 3]) feed.advance((await store.commit([change('a', version, version)]))[0]!);
+    await until(() => got.length === 2);
+    stop();
+    expect(got).toEqual([2, 3]);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('stops every subscription', async () => {
+    const store = memoryStore();
+    const feed = new ChangeFeed(store, () => {});
+    await feed.open();
+    const got: number[] = [];
+    feed.subscribe((c) => void got.push(c.seq));
+    feed.stop();
+    feed.advance((await store.commit([change('a', 1, 1)]))[0]!);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(got).toEqual([]);
+  });
+});

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { NotFoundError } from '../../src/actors/errors.js';
+import { LiveCampaigns, restoreSnapshot } from '../../src/actors/LiveCampaigns.js';
+import { campaignWrite } from '../../src/actors/campaignWrite.js';
+import { memoryStore } from '../../src/persistence/index.js';
+import { discount, T0 } from './parts.js';
+
+/** A store holding `ids`, written from live campaigns of a scratch cache. */
+async function storeWith(ids: string[]) {
+  const store = memoryStore();
+  const scratch = new LiveCampaigns({ store, maxLive: 1_000, busy: () => false });
+  for (const id of ids) {
+    const live = scratch.create(id, discount(), T0);
+    live.version = 1;
+    await store.commit([campaignWrite(live, 0, { event: 'CREATE', source: 'user', from: null, at: T0, dueAt: null, commandId: null, detail: null })]);
+  }
+  return store;
+}
+
+describe('LiveCampaigns', () => {
+  it('loads a stored campaign as a started actor with its version, status and timers', async () => {
+    const store = await storeWith(['a']);
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false });
+    const live = await cache.load('a');
+    expect(live).toMatchObject({ id: 'a', preset: 'discount', version: 1, status: 'Draft', pending: 0, deleted: false });
+    expect(live.actor.getSnapshot().status).toBe('active');
+    expect(await cache.load('a')).toBe(live);
+    await expect(cache.load('missing')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('evicts the least recently used idle campaigns once 10 % over the limit, never a busy one', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `c${i}`);
+    const store = await storeWith(ids);
+    const busy = new Set(['c0']);
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: (id) => busy.has(id) });
+    for (const id of ids.slice(0, 11)) await cache.load(id);
+    expect(cache.size).toBe(11);
+    await cache.load('c1'); // c1 becomes the most recently used
+    const pendingOne = await cache.load('c2');
+    pendingOne.pending = 1;
+    await cache.load('c11');
+    expect(cache.size).toBe(10);
+    for (const kept of ['c0', 'c1', 'c2', 'c11']) expect(cache.has(kept), kept).toBe(true);
+    expect(cache.has('c3')).toBe(false);
+  });
+
+  it('reads the committed snapshot: the live one when nothing is in flight, else the stored one', async () => {
+    const store = await storeWith(['a']);
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false });
+    const live = await cache.load('a');
+    expect((await cache.committed('a'))!.snapshot).toBe(live.actor.getSnapshot());
+    live.pending = 1; // a write in flight: memory is at version 2, the store at 1
+    live.version = 2;
+    const read = (await cache.committed('a'))!;
+    expect(read.snapshot).not.toBe(live.actor.getSnapshot());
+    expect(read.snapshot.value).toEqual(live.actor.getSnapshot().value);
+    expect(await cache.committed('missing')).toBeNull();
+  });
+
+  it('forgets a campaign whose memory ran ahead of the store, and removes a deleted one', async () => {
+    const store = await storeWith(['a']);
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false });
+    const first = await cache.load('a');
+    cache.forget(first);
+    const second = await cache.load('a');
+    expect(second).not.toBe(first);
+    cache.remove(second);
+    expect(cache.has('a')).toBe(false);
+    expect(second.actor.getSnapshot().status).toBe('stopped');
+  });
+
+  it('restores a stored snapshot without starting an actor', async () => {
+    const store = await storeWith(['a']);
+    const snapshot = restoreSnapshot((await store.get('a'))!);
+    expect(snapshot.value).toBe('draft');
+    expect(snapshot.context.name).toBe('Spring sale');
+  });
+});
