@@ -27,7 +27,7 @@
  * Run alone: `node --import tsx bench/millionStored.ts` (BENCH_CAMPAIGNS to change the count).
  */
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,7 @@ import {
 } from '../src/index.js';
 import {
   arg,
+  BENCH_DIR,
   type BenchRow,
   closedLoop,
   emit,
@@ -476,6 +477,8 @@ async function bundle(dir: string): Promise<string | null> {
         },
       ],
     });
+    // the library imports its driver when the store opens: the bundle resolves it as a host's would, from node_modules
+    symlinkSync(join(BENCH_DIR, '..', 'node_modules'), join(dir, 'node_modules'), 'dir');
     return outfile;
   } catch (error) {
     log(`could not bundle with esbuild (${String(error)}); the serving process runs under tsx`);

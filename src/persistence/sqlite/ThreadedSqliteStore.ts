@@ -18,7 +18,9 @@ export type WorkerReply = { id: number; ok: true; result: unknown } | { id: numb
  * TypeScript sources (tests, `tsx`) — `sqliteWorker.ts` through tsx's loader.
  */
 function startWorker(workerData: SqliteStoreOptions): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqliteWorker.js', import.meta.url), { workerData });
+  // the parent's flags, but not --input-type (a program given with -e): the worker's entry is a file
+  const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./sqliteWorker.js', import.meta.url), { workerData, execArgv });
   const entry = new URL('./sqliteWorker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { eval: true, workerData });
