@@ -41,7 +41,7 @@ export {
   type InspectOption,
   type ManualClock,
   type ParsedInputs,
-  type RuntimeOptions,
+  RuntimeOptions,
   type ValidationIssue,
 } from './actors/index.js';
 export { connectInspector, type InspectorConnection } from './inspector/index.js';
@@ -52,7 +52,10 @@ export {
   StoreConflictError,
   StoreDriverMissingError,
   StoreError,
+  StoreFullError,
   StoreLockedError,
+  StoreReadOnlyError,
+  StoreUnavailableError,
   StoreVersionError,
   type CampaignRecord,
   type CampaignStore,
@@ -60,7 +63,7 @@ export {
   type Change,
   type ChangeSource,
   type ListQuery,
-  type SqliteStoreOptions,
+  SqliteStoreOptions,
   type StatusCount,
   type TimerRecord,
   type TimerStats,

@@ -6,7 +6,7 @@ import type { CampaignDefinition, CampaignDefinitionInput, CampaignPatch } from 
 import type { CampaignView } from '../machines/CampaignView.js';
 import { TIMERS } from '../machines/commands.js';
 import { PresetName } from '../machines/Preset.js';
-import type { CampaignStore } from '../persistence/CampaignStore.js';
+import { type CampaignStore, isCursor } from '../persistence/CampaignStore.js';
 import type { Clock } from './Clock.js';
 
 /**
@@ -19,26 +19,41 @@ import type { Clock } from './Clock.js';
 /** Receives every XState inspection event of every hosted actor. */
 export type InspectOption = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
-/** What the runtime is made of. */
-export interface RuntimeOptions {
+const isFunction = (value: unknown) => typeof value === 'function';
+const hasMethods = (...names: string[]) => (value: unknown) =>
+  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+/** What the runtime is made of; every field is checked (a `ValidationError` opens nothing). */
+export const RuntimeOptions = z.strictObject({
   /** Where campaigns live. */
-  store: CampaignStore;
+  store: z.custom<CampaignStore>(hasMethods('open', 'close', 'commit', 'get', 'list', 'dueTimers', 'changes'), 'store must be a CampaignStore (sqliteStore(), memoryStore(), …)'),
   /** Default: the system clock. Tests pass `createManualClock(...)`. */
-  clock?: Clock;
+  clock: z.custom<Clock>(hasMethods('now', 'setTimeout', 'clearTimeout'), 'clock must have now, setTimeout and clearTimeout').optional(),
   /** Receives every inspection event of every hosted actor (see `connectInspector` for the Stately inspector). */
-  inspect?: InspectOption;
+  inspect: z
+    .custom<InspectOption>((value) => isFunction(value) || hasMethods('next')(value), 'inspect must be a function or an observer with next')
+    .optional(),
   /**
    * Live actors kept in memory (default 2 000, ≈ 7 KB each); idle ones beyond this are evicted
    * and restored from the store on demand. Size it to the campaigns that are busy at once.
    */
-  maxLiveActors?: number;
+  maxLiveActors: z.number().int().min(0).max(1_000_000).optional(),
   /** Due timers loaded per batch (default 1 000). */
-  timerBatchSize?: number;
+  timerBatchSize: z.number().int().min(1).max(100_000).optional(),
+  /**
+   * A campaign whose due timer cannot be saved is retried after `initialMs`, doubling up to
+   * `maxMs` (defaults 1 s and 5 min); other campaigns' timers go on.
+   */
+  timerRetry: z
+    .strictObject({ initialMs: z.number().int().min(1).max(60_000), maxMs: z.number().int().min(1).max(86_400_000) })
+    .refine((r) => r.maxMs >= r.initialMs, 'maxMs must not be below initialMs')
+    .optional(),
   /** Errors that have no caller to go to (a failing subscriber, a background commit). */
-  onError?: (error: unknown) => void;
+  onError: z.custom<(error: unknown) => void>(isFunction, 'onError must be a function').optional(),
   /** Called once the runtime has stopped: release what was opened for it (an inspector connection). */
-  onStop?: () => void | Promise<void>;
-}
+  onStop: z.custom<() => void | Promise<void>>(isFunction, 'onStop must be a function').optional(),
+});
+export type RuntimeOptions = z.output<typeof RuntimeOptions>;
 
 /** A command id: the idempotency key of one command. */
 export const CommandId = z.string().trim().min(1).max(200).meta({ description: 'Idempotency key: a retry with the same id returns the first result' });
@@ -68,7 +83,7 @@ export const CampaignListQuery = z.strictObject({
   status: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   preset: PresetName.optional(),
   limit: z.number().int().min(1).max(100_000).optional(),
-  after: z.string().min(1).optional(),
+  after: z.string().min(1).max(500).refine(isCursor, 'after must be the `next` cursor of a previous page').optional(),
 });
 export type CampaignListQuery = z.output<typeof CampaignListQuery>;
 
@@ -133,6 +148,20 @@ export type RuntimeHealth = z.output<typeof RuntimeHealth>;
 
 export type ChangeListener = (change: CampaignChange) => void | Promise<void>;
 
+/** How a subscription follows the feed. */
+export interface FeedOptions {
+  /** Deliver the changes after this sequence number (default: from now). */
+  after?: number | undefined;
+  /**
+   * Changes a subscriber may have waiting before it leaves the fan-out (default 10 000): it then
+   * reads on from memory or the store at its own pace, or — with `onLagged` — its subscription
+   * ends and `onLagged` gets the cursor to resume from.
+   */
+  maxLag?: number | undefined;
+  onLagged?: ((cursor: number) => void) | undefined;
+}
+
+
 /** A page of `list`: pass `next` back as `after` for the following page (null on the last). */
 export interface CampaignPage {
   items: CampaignView[];
@@ -178,4 +207,7 @@ export interface ParsedInputs {
   duplicate(id: string, overrides: CampaignPatch): Promise<CampaignView>;
   delete(id: string, options: DeleteOptions): Promise<void>;
   admit(id: string, input: AdmitInput): Promise<Admission>;
+  /** The change feed with the fan-out's options (`maxLag`, `onLagged`); `after` must not be ahead of `lastSeq`. */
+  subscribe(listener: ChangeListener, options: FeedOptions): () => void;
+  readonly lastSeq: number;
 }

@@ -18,11 +18,17 @@ export function viewOf(live: LiveCampaign, now: number): CampaignView {
 
 /** A change to write, with what the writer needs beyond its history entry. */
 export interface Transition extends ChangeEntry {
-  /** Store the result under `commandId` (a retry returns it). */
-  idempotent: boolean;
+  /** With a `commandId`: the request's fingerprint; the result is stored under the id (a retry returns it). */
+  fingerprint?: string | undefined;
   /** The timer that caused it, if any: it is not re-armed by the same snapshot. */
   firedTimer?: ArmedTimer;
 }
+
+/** The idempotency record of a change made by a command with a `commandId`. */
+const idempotency = (entry: ChangeEntry & { fingerprint?: string | undefined }, view: CampaignView | null) =>
+  entry.commandId !== null && entry.fingerprint !== undefined
+    ? { commandId: entry.commandId, result: { type: entry.event, view, fingerprint: entry.fingerprint } }
+    : undefined;
 
 /**
  * Writes what happened to live campaigns: after the actor took a transition, derives the new
@@ -54,18 +60,16 @@ export class CampaignWriter {
     const fired = transition.firedTimer;
     if (fired) live.timers = live.timers.filter((t) => !(t.eventType === fired.eventType && t.dueAt <= fired.dueAt));
     const view = transition.source === 'timer' ? null : viewOf(live, transition.at);
-    const idempotent = transition.idempotent && transition.commandId ? { commandId: transition.commandId, result: { type: transition.event, view } } : undefined;
-    return this.enqueue(live, campaignWrite(live, fromVersion, transition, idempotent)).then(() => view);
+    return this.enqueue(live, campaignWrite(live, fromVersion, transition, idempotency(transition, view))).then(() => view);
   }
 
   /** Deletes a live campaign; resolves once durable. `view` is what a retry of `commandId` returns. */
-  async deleted(live: LiveCampaign, entry: ChangeEntry, view: CampaignView): Promise<void> {
+  async deleted(live: LiveCampaign, entry: ChangeEntry & { fingerprint?: string | undefined }, view: CampaignView): Promise<void> {
     const fromVersion = live.version;
     live.version += 1;
     live.deleted = true;
     live.timers = [];
-    const idempotent = entry.commandId ? { commandId: entry.commandId, result: { type: 'DELETE', view } } : undefined;
-    await this.enqueue(live, campaignWrite(live, fromVersion, entry, idempotent));
+    await this.enqueue(live, campaignWrite(live, fromVersion, entry, idempotency(entry, view)));
     this.#live.remove(live);
   }
 

@@ -1,17 +1,20 @@
 import type { CampaignStore } from '../persistence/CampaignStore.js';
 import type { IdempotentResult } from './campaignWrite.js';
-import { ConflictError } from './errors.js';
+import { IdempotencyKeyReusedError } from './errors.js';
 
-/** What a command id was used for: a command type on a campaign (`null` for a create). */
+/** What a command id was used for: a command type on a campaign (`null` for a create), and the request's fingerprint. */
 export interface CommandTarget {
   campaignId: string | null;
   type: string;
+  /** `fingerprint(request)`: the whole parsed request, so a different payload under the same id is caught. */
+  fingerprint: string;
 }
 
 /**
  * Command-id idempotency: a command carrying a `commandId` already applied returns its first
- * result (stored with its write); the same id sent again while the first is still in flight
- * shares its promise; an id used for another command or campaign is a {@link ConflictError}.
+ * result (stored with its write, with the request's fingerprint); the same request sent again
+ * while the first is in flight shares its promise; the id sent with another request — another
+ * command, payload or campaign — is an {@link IdempotencyKeyReusedError} and applies nothing.
  */
 export class Idempotency {
   readonly #store: Pick<CampaignStore, 'idempotency'>;
@@ -26,16 +29,15 @@ export class Idempotency {
     if (commandId === undefined) return apply();
     const inflight = this.#inflight.get(commandId);
     if (inflight) {
-      if (inflight.campaignId !== target.campaignId || inflight.type !== target.type) throw reused(commandId, target, inflight);
+      if (!same(inflight, target)) throw reused(commandId, target, inflight);
       return inflight.promise as Promise<T>;
     }
     const promise = (async () => {
       const stored = await this.#store.idempotency(commandId);
       if (!stored) return apply();
       const result = JSON.parse(stored.result) as IdempotentResult;
-      if ((target.campaignId !== null && stored.campaignId !== target.campaignId) || result.type !== target.type) {
-        throw reused(commandId, target, { campaignId: stored.campaignId, type: result.type });
-      }
+      const first = { campaignId: stored.campaignId, type: result.type, fingerprint: result.fingerprint };
+      if (!same(first, target)) throw reused(commandId, target, first);
       return result.view as T;
     })();
     this.#inflight.set(commandId, { ...target, promise });
@@ -47,9 +49,17 @@ export class Idempotency {
   }
 }
 
-function reused(commandId: string, target: CommandTarget, usedFor: CommandTarget): ConflictError {
-  return new ConflictError({
+/** Same request: same command on the same campaign, and the same fingerprint when the first one recorded it (stores written before fingerprints did not). */
+function same(first: { campaignId: string | null; type: string; fingerprint?: string | undefined }, target: CommandTarget): boolean {
+  if (target.campaignId !== null && first.campaignId !== target.campaignId) return false;
+  if (first.type !== target.type) return false;
+  return first.fingerprint === undefined || first.fingerprint === target.fingerprint;
+}
+
+function reused(commandId: string, target: CommandTarget, usedFor: { campaignId: string | null; type: string }): IdempotencyKeyReusedError {
+  return new IdempotencyKeyReusedError({
+    commandId,
     campaignId: target.campaignId ?? usedFor.campaignId ?? '',
-    message: `commandId ${commandId} was already used for ${usedFor.type}${usedFor.campaignId ? ` on campaign ${usedFor.campaignId}` : ''}`,
+    usedFor: { campaignId: usedFor.campaignId, type: usedFor.type },
   });
 }

@@ -25,6 +25,7 @@ import type {
   CountsQuery,
   CreateOptions,
   DeleteOptions,
+  FeedOptions,
   ForecastItem,
   ParsedInputs,
   RuntimeHealth,
@@ -32,6 +33,7 @@ import type {
   SendOptions,
 } from './CampaignRuntime.js';
 import { commandDetail } from './campaignWrite.js';
+import { fingerprint } from './fingerprint.js';
 import { ChangeFeed, toCampaignChange } from './ChangeFeed.js';
 import { type Clock, systemClock } from './Clock.js';
 import { CampaignWriter, viewOf } from './CampaignWriter.js';
@@ -106,20 +108,25 @@ export class RuntimeCore implements ParsedInputs {
 
   async create(definition: CampaignDefinition, options: CreateOptions): Promise<CampaignView> {
     this.assertRunning();
-    return this.#idempotency.run(options.commandId, { campaignId: null, type: 'CREATE' }, () => {
+    const print = fingerprint({ definition, id: options.id ?? null });
+    return this.#idempotency.run(options.commandId, { campaignId: null, type: 'CREATE', fingerprint: print }, () => {
       const id = options.id ?? randomUUID();
       return this.#lanes.run(id, async () => {
         if (this.#live.has(id) || (await this.#store.get(id))) {
           throw new ConflictError({ campaignId: id, message: `Campaign ${id} already exists` });
         }
-        return this.insert(id, definition, options.commandId, null);
+        if (options.id !== undefined && (await this.#store.history(id, { limit: 1 })).length > 0) {
+          throw new ConflictError({ campaignId: id, message: `The id ${id} belonged to a campaign that was deleted: ids are never reused` });
+        }
+        return this.insert(id, definition, options.commandId === undefined ? undefined : { commandId: options.commandId, fingerprint: print }, null);
       });
     });
   }
 
   async send(id: string, command: CampaignCommand, options: z.output<typeof SendOptions>): Promise<CampaignView> {
     this.assertRunning();
-    return this.#idempotency.run(options.commandId, { campaignId: id, type: command.type }, () =>
+    const print = fingerprint({ campaignId: id, command, expectedVersion: options.expectedVersion ?? null, source: options.source });
+    return this.#idempotency.run(options.commandId, { campaignId: id, type: command.type, fingerprint: print }, () =>
       this.onCampaign(id, options.expectedVersion, (live, now) => {
         const status = live.status;
         if (isSystemCommand(command.type) && options.source !== 'system') {
@@ -137,7 +144,7 @@ export class RuntimeCore implements ParsedInputs {
           dueAt: null,
           commandId: options.commandId ?? null,
           detail: commandDetail(command),
-          idempotent: options.commandId !== undefined,
+          fingerprint: print,
         });
       }),
     );
@@ -145,13 +152,14 @@ export class RuntimeCore implements ParsedInputs {
 
   async delete(id: string, options: DeleteOptions): Promise<void> {
     this.assertRunning();
-    await this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE' }, () =>
+    const print = fingerprint({ campaignId: id, expectedVersion: options.expectedVersion ?? null });
+    await this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE', fingerprint: print }, () =>
       this.onCampaign(id, options.expectedVersion, (live, now) => {
         if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) {
           return this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now);
         }
         const view = viewOf(live, now);
-        const entry = { event: 'DELETE', source: 'user' as const, from: live.status, at: now, dueAt: null, commandId: options.commandId ?? null, detail: null };
+        const entry = { event: 'DELETE', source: 'user' as const, from: live.status, at: now, dueAt: null, commandId: options.commandId ?? null, detail: null, fingerprint: print };
         return this.#writer.deleted(live, entry, view).then(() => view);
       }),
     );
@@ -242,9 +250,10 @@ export class RuntimeCore implements ParsedInputs {
     };
   }
 
-  subscribe(listener: ChangeListener, after: number | undefined): () => void {
+  /** Subscribes to the change feed; `after` must not be ahead of it (the façade and the service check). */
+  subscribe(listener: ChangeListener, options: FeedOptions = {}): () => void {
     this.assertRunning();
-    return this.#feed.subscribe(listener, after);
+    return this.#feed.subscribe(listener, options);
   }
 
   async stop(): Promise<void> {
@@ -317,7 +326,7 @@ export class RuntimeCore implements ParsedInputs {
     return new TransitionRejectedError({ campaignId: live.id, status: live.status, command, allowed, reason });
   }
 
-  private insert(id: string, definition: CampaignDefinition, commandId: string | undefined, detail: unknown): Promise<CampaignView> {
+  private insert(id: string, definition: CampaignDefinition, command: { commandId: string; fingerprint: string } | undefined, detail: unknown): Promise<CampaignView> {
     const now = this.clock.now();
     const live = this.#live.create(id, definition, now);
     return this.commandWritten(live, {
@@ -326,9 +335,9 @@ export class RuntimeCore implements ParsedInputs {
       from: null,
       at: now,
       dueAt: null,
-      commandId: commandId ?? null,
+      commandId: command?.commandId ?? null,
       detail,
-      idempotent: commandId !== undefined,
+      fingerprint: command?.fingerprint,
     });
   }
 

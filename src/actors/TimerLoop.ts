@@ -68,7 +68,6 @@ export class TimerLoop {
         dueAt: next.dueAt,
         commandId: null,
         detail: null,
-        idempotent: false,
         firedTimer: next,
       });
       commit.catch((error) => this.#o.onError(error));

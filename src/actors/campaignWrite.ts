@@ -23,6 +23,8 @@ export interface ChangeEntry {
 export interface IdempotentResult {
   type: string;
   view: CampaignView | null;
+  /** The request's fingerprint (absent in stores written before 0.2). */
+  fingerprint?: string;
 }
 
 /**

@@ -1,30 +1,6 @@
-import { z } from 'zod';
+import { CampaignError } from '../machines/ValidationError.js';
 
-/** Base class of the errors the runtime throws on purpose; `name` is the class name. */
-export class CampaignError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
-
-export type ValidationIssue = z.core.$ZodIssue;
-
-/** Input did not validate; nothing was written. `issues` are zod's. */
-export class ValidationError extends CampaignError {
-  readonly issues: ValidationIssue[];
-  constructor(issues: ValidationIssue[], what = 'input') {
-    super(`Invalid ${what}:\n${z.prettifyError(new z.ZodError(issues))}`);
-    this.issues = issues;
-  }
-}
-
-/** Parses `value` with `schema` at the boundary, or throws a {@link ValidationError}. */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new ValidationError(result.error.issues, what);
-  return result.data;
-}
+export { CampaignError, parseInput, ValidationError, type ValidationIssue } from '../machines/ValidationError.js';
 
 /** No campaign has this id (or it was deleted). */
 export class NotFoundError extends CampaignError {
@@ -63,6 +39,23 @@ export class ConflictError extends CampaignError {
     this.campaignId = details.campaignId;
     this.expectedVersion = details.expectedVersion ?? null;
     this.actualVersion = details.actualVersion ?? null;
+  }
+}
+
+/**
+ * A `commandId` (an HTTP `Idempotency-Key`) came back with another request than the one it was
+ * first used for: a different command, payload or campaign. The first request's result stands;
+ * nothing was applied.
+ */
+export class IdempotencyKeyReusedError extends ConflictError {
+  readonly commandId: string;
+  /** What the id was first used for. */
+  readonly usedFor: { campaignId: string | null; type: string };
+  constructor(details: { commandId: string; campaignId: string; usedFor: { campaignId: string | null; type: string } }) {
+    const used = `${details.usedFor.type}${details.usedFor.campaignId ? ` on campaign ${details.usedFor.campaignId}` : ''}`;
+    super({ campaignId: details.campaignId, message: `commandId ${details.commandId} was already used for another request (${used})` });
+    this.commandId = details.commandId;
+    this.usedFor = details.usedFor;
   }
 }
 

@@ -19,7 +19,7 @@ export {
   type ChangeListener,
   type InspectOption,
   type ParsedInputs,
-  type RuntimeOptions,
+  RuntimeOptions,
 } from './CampaignRuntime.js';
 export { openCampaignRuntime, parsedInputs } from './openCampaignRuntime.js';
 export { type Clock, type ClockTimer, MAX_TIMEOUT_MS, systemClock } from './Clock.js';

@@ -9,7 +9,7 @@ import {
   CreateOptions,
   DeleteOptions,
   type ParsedInputs,
-  type RuntimeOptions,
+  RuntimeOptions,
   SendOptions,
   SubscribeOptions,
 } from './CampaignRuntime.js';
@@ -23,7 +23,8 @@ const cores = new WeakMap<object, RuntimeCore>();
  * the running runtime. The public entry, `createCampaignRuntime`, calls this after choosing the
  * default store and connecting an inspector.
  */
-export async function openCampaignRuntime(options: RuntimeOptions): Promise<CampaignRuntime> {
+export async function openCampaignRuntime(input: RuntimeOptions): Promise<CampaignRuntime> {
+  const options = parseInput(RuntimeOptions, input, 'runtime options');
   const core = new RuntimeCore(options);
   try {
     await core.open();
@@ -118,7 +119,7 @@ class CampaignRuntimeFacade implements CampaignRuntime {
       options,
       'subscribe options',
     );
-    return this.#core.subscribe(listener, after);
+    return this.#core.subscribe(listener, { after });
   };
 
   stop: CampaignRuntime['stop'] = async () => {

@@ -6,6 +6,9 @@ import { Recurrence } from './Recurrence.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_CONTENT_BYTES = 64 * 1024;
+const MAX_AUDIENCE_BYTES = 64 * 1024;
+const MAX_PRODUCT_BYTES = 4 * 1024;
+const MAX_PRODUCTS = 1000;
 const MAX_DEPTH = 32;
 
 /**
@@ -34,7 +37,7 @@ function dataProblem(value: unknown): { path: (string | number)[]; message: stri
  * Checks raw input before zod copies it (copying would turn a `__proto__` key into a prototype,
  * and deep or cyclic data would overflow the stack), then normalizes it as JSON would store it.
  */
-function safe<S extends z.ZodType>(schema: S) {
+function safe<S extends z.ZodType>(schema: S, maxBytes: number, what: string) {
   return z
     .unknown()
     .superRefine((value, ctx) => {
@@ -42,7 +45,8 @@ function safe<S extends z.ZodType>(schema: S) {
       if (problem) ctx.addIssue({ code: 'custom', ...problem });
     })
     .pipe(schema)
-    .transform((value) => JSON.parse(JSON.stringify(value)) as z.output<S>);
+    .transform((value) => JSON.parse(JSON.stringify(value)) as z.output<S>)
+    .refine((value) => JSON.stringify(value).length <= maxBytes, `${what} must serialize to at most ${maxBytes / 1024} KiB of JSON`);
 }
 
 /** Any JSON value (the shape of host data once parsed). */
@@ -62,11 +66,7 @@ export const JsonShape: z.ZodType<JsonShape> = z
   .meta({ id: 'Json', description: 'Any JSON value' });
 
 /** Any JSON value the host stores with the campaign; never interpreted, at most 64 KiB, no prototype keys. */
-export const Content = safe(
-  JsonShape.refine((value) => JSON.stringify(value).length <= MAX_CONTENT_BYTES, {
-    message: `content must serialize to at most ${MAX_CONTENT_BYTES} bytes of JSON`,
-  }),
-);
+export const Content = safe(JsonShape, MAX_CONTENT_BYTES, 'content');
 export type Content = z.infer<typeof Content>;
 
 /** The shape of parsed audience settings. */
@@ -79,7 +79,7 @@ export const AudienceShape = z
  * Audience settings. Only `mode` is interpreted (a journey activates with `trigger` or `list`);
  * the other fields are the host's and are kept as given.
  */
-export const Audience = safe(AudienceShape).meta({
+export const Audience = safe(AudienceShape, MAX_AUDIENCE_BYTES, 'audience').meta({
   type: 'object',
   properties: { mode: { type: 'string', minLength: 1, maxLength: 40, description: '"trigger" or "list" (journeys)' } },
   additionalProperties: true,
@@ -93,7 +93,7 @@ export const ProductShape = z
   .meta({ id: 'Product', description: "A product id, or an object with an `id` and the host's own fields" });
 
 /** A product: its id, or an object with an `id` and the host's own fields. */
-export const Product = safe(ProductShape).meta({
+export const Product = safe(ProductShape, MAX_PRODUCT_BYTES, 'a product').meta({
   anyOf: [
     { type: 'string', minLength: 1, maxLength: 200 },
     { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 200 } }, required: ['id'], additionalProperties: true },
@@ -131,7 +131,7 @@ const editableShape = {
   visibleAt: Instant.nullable(),
   timezone: Timezone.nullable(),
   audience: Audience.nullable(),
-  products: z.array(Product).max(1000),
+  products: z.array(Product).max(MAX_PRODUCTS),
   labels: z.array(z.string().trim().min(1).max(64)).max(50),
   content: Content,
   recurrence: Recurrence.nullable(),

@@ -46,3 +46,4 @@ export {
 } from './describeCampaign.js';
 export { deleteRefusal, refusalReason } from './refusalReason.js';
 export { forecast, type ForecastEntry } from './forecast.js';
+export { CampaignError, parseInput, ValidationError, type ValidationIssue } from './ValidationError.js';

@@ -116,7 +116,8 @@ export interface CampaignStore {
   /**
    * Commits writes atomically, in order; resolves with the `seq` of each write's change once
    * durable (0 for a write without a change). A write whose `fromVersion` does not match, that
-   * deletes a campaign that does not exist, or that records a `commandId` already recorded,
+   * creates a campaign under an id ever used before (ids are never reused, even after a delete),
+   * that deletes a campaign that does not exist, or that records a `commandId` already recorded,
    * rejects the whole batch with a `StoreConflictError` naming its index; nothing is written.
    */
   commit(writes: readonly CampaignWrite[]): Promise<number[]>;
@@ -145,9 +146,16 @@ export function cursorOf(record: Pick<CampaignRecord, 'createdAt' | 'id'>): stri
   return `${record.createdAt}:${record.id}`;
 }
 
+const CURSOR = /^(\d{1,16}):(.+)$/s;
+
+/** Whether a string is a list cursor made by {@link cursorOf}. */
+export function isCursor(cursor: string): boolean {
+  return CURSOR.test(cursor);
+}
+
+/** The position a list cursor stands for; callers validate it first ({@link isCursor}). */
 export function parseCursor(cursor: string): { createdAt: number; id: string } {
-  const at = cursor.indexOf(':');
-  const createdAt = Number(cursor.slice(0, at));
-  if (at < 1 || !Number.isFinite(createdAt)) throw new Error(`Invalid list cursor "${cursor}"`);
-  return { createdAt, id: cursor.slice(at + 1) };
+  const match = CURSOR.exec(cursor);
+  if (!match) throw new TypeError('Invalid list cursor: pass back the `next` of the previous page');
+  return { createdAt: Number(match[1]), id: match[2]! };
 }

@@ -67,6 +67,35 @@ export class StoreDriverMissingError extends StoreError {
   }
 }
 
+/**
+ * The store cannot take writes now: its storage is full, read-only or failing. Nothing was
+ * written; the same write may succeed once the operator fixes the storage (a retry is safe).
+ */
+export class StoreUnavailableError extends StoreError {
+  readonly location: string;
+  /** What is wrong, in words an operator acts on ("storage full", "read-only: /data", …). */
+  readonly reason: string;
+  constructor(location: string, reason: string, options?: ErrorOptions) {
+    super(`[campaign-lifecycle] ${location}: ${reason}`, options);
+    this.location = location;
+    this.reason = reason;
+  }
+}
+
+/** The disk (or the store's size limit) is full. */
+export class StoreFullError extends StoreUnavailableError {
+  constructor(location: string, options?: ErrorOptions) {
+    super(location, 'storage full', options);
+  }
+}
+
+/** The store's file or directory cannot be written. */
+export class StoreReadOnlyError extends StoreUnavailableError {
+  constructor(location: string, options?: ErrorOptions) {
+    super(location, `read-only: ${location}`, options);
+  }
+}
+
 /** A store error as plain data (structured-clone and JSON safe). */
 export interface SerializedStoreError {
   name: string;
@@ -81,6 +110,9 @@ const REBUILD: Record<string, (fields: SerializedStoreError['fields'], message: 
   StoreVersionError: (f) => new StoreVersionError(String(f['location']), Number(f['found']), Number(f['supported'])),
   StoreLockedError: (f) => new StoreLockedError(String(f['location'])),
   StoreDriverMissingError: (f) => new StoreDriverMissingError(String(f['adapter']), String(f['driver'])),
+  StoreUnavailableError: (f) => new StoreUnavailableError(String(f['location']), String(f['reason'])),
+  StoreFullError: (f) => new StoreFullError(String(f['location'])),
+  StoreReadOnlyError: (f) => new StoreReadOnlyError(String(f['location'])),
 };
 
 /** Turns any thrown value into plain data: the class name, the message and the error's own scalar fields. */

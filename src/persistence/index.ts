@@ -16,6 +16,7 @@ export {
   type TimerRecord,
   type TimerStats,
   cursorOf,
+  isCursor,
   parseCursor,
 } from './CampaignStore.js';
 export {
@@ -24,11 +25,14 @@ export {
   StoreConflictError,
   StoreDriverMissingError,
   StoreError,
+  StoreFullError,
   StoreLockedError,
+  StoreReadOnlyError,
+  StoreUnavailableError,
   StoreVersionError,
   type SerializedStoreError,
 } from './errors.js';
 export { loadDriver, type Importer } from './loadDriver.js';
 export { memoryStore } from './memory/memoryStore.js';
 export { sqliteStore } from './sqlite/sqliteStore.js';
-export type { SqliteStoreOptions } from './sqlite/SqliteStoreOptions.js';
+export { SqliteStoreOptions } from './sqlite/SqliteStoreOptions.js';

@@ -2,10 +2,14 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from 'zod';
 import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
+import { parsedInputs } from '../actors/openCampaignRuntime.js';
+import { parseInput } from '../machines/ValidationError.js';
 import { tokenAuth } from './auth.js';
 import { ChangeStreams } from './changes.js';
 import { serveDashboard } from './dashboard.js';
@@ -17,17 +21,19 @@ import { serviceRoutes } from './routes/serviceRoutes.js';
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
-export interface CreateServerOptions {
-  runtime: CampaignRuntime;
+/** Options of {@link createServer}; every one is checked (a `ValidationError` starts nothing). */
+export const CreateServerOptions = z.strictObject({
+  runtime: z.custom<CampaignRuntime>((value) => typeof value === 'object' && value !== null && 'send' in value, 'runtime must be a campaign runtime'),
   /** When set, every route requires `Authorization: Bearer <token>` (or the dashboard's session cookie). */
-  token?: string | undefined;
+  token: z.string().min(1).max(4096).optional(),
   /** Largest accepted request body in bytes (default 256 KiB); larger ones get 413. */
-  bodyLimit?: number;
+  bodyLimit: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
   /** Heartbeat interval of the change stream (default 15 s). */
-  heartbeatMs?: number;
+  heartbeatMs: z.number().int().min(10).max(3_600_000).optional(),
   /** Where unexpected errors are reported (default `console.error`). */
-  onError?: (error: unknown) => void;
-}
+  onError: z.custom<(error: unknown) => void>((value) => typeof value === 'function', 'onError must be a function').optional(),
+});
+export type CreateServerOptions = z.input<typeof CreateServerOptions>;
 
 export interface CampaignServer {
   /** The Hono app (its `fetch` serves requests without a socket). */
@@ -52,10 +58,11 @@ export interface CampaignServer {
  * const { url } = await server.listen({ port: 3000 });
  * ```
  */
-export function createServer(options: CreateServerOptions): CampaignServer {
+export function createServer(input: CreateServerOptions): CampaignServer {
+  const options = parseInput(CreateServerOptions, input, 'server options');
   const rt = options.runtime;
   const report = options.onError ?? ((error: unknown) => console.error('[campaigns service]', error));
-  const changes = new ChangeStreams(rt, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+  const changes = new ChangeStreams(parsedInputs(rt), options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
 
   let closing = false;
   let inflight = 0;
@@ -74,7 +81,8 @@ export function createServer(options: CreateServerOptions): CampaignServer {
       inflight -= 1;
       if (inflight === 0) idle?.();
     }
-    c.header('X-Content-Type-Options', 'nosniff');
+    // a response written straight to the socket (the change stream) is past changing
+    if (c.res !== RESPONSE_ALREADY_SENT) c.header('X-Content-Type-Options', 'nosniff');
   });
   app.use(
     bodyLimit({

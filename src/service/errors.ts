@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
 import {
   ConflictError,
+  IdempotencyKeyReusedError,
   NotFoundError,
   RuntimeStoppedError,
   TransitionRejectedError,
@@ -50,6 +51,9 @@ export function mapError(error: unknown): MappedError {
       allowed: error.allowed,
       reason: error.reason,
     });
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return plain(422, { error: error.name, message: error.message, campaignId: error.campaignId, reason: `The key was first used for ${error.usedFor.type}${error.usedFor.campaignId ? ` on campaign ${error.usedFor.campaignId}` : ''}: send a new key for a new request` });
   }
   if (error instanceof ConflictError) {
     return plain(409, {

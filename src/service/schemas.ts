@@ -16,7 +16,6 @@ import { PRESET_NAMES, PresetName } from '../machines/Preset.js';
 export const ListQuery = CampaignListQuery.extend({
   status: z.union([z.string().min(1).max(64), z.array(z.string().min(1).max(64)).min(1).max(20)]).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  after: z.string().min(1).max(500).optional(),
 });
 
 /** Query of `GET /api/changes`. */

@@ -3,7 +3,7 @@ import { ConflictError } from '../../src/actors/errors.js';
 import type { CampaignEvent } from '../../src/machines/index.js';
 import { DAY, discount, parts, T0 } from './parts.js';
 
-const created = { event: 'CREATE', source: 'user' as const, from: null, at: T0, dueAt: null, commandId: null, detail: null, idempotent: false };
+const created = { event: 'CREATE', source: 'user' as const, from: null, at: T0, dueAt: null, commandId: null, detail: null };
 
 describe('CampaignWriter', () => {
   it('after a transition: bumps the version, derives status and timers, and resolves with the view once durable', async () => {
@@ -11,7 +11,7 @@ describe('CampaignWriter', () => {
     const campaign = live.create('a', discount(), T0);
     await writer.transitioned(campaign, created);
     campaign.actor.send({ type: 'PUBLISH', at: T0 } as CampaignEvent);
-    const view = await writer.transitioned(campaign, { ...created, event: 'PUBLISH', from: 'Draft', commandId: 'k', idempotent: true });
+    const view = await writer.transitioned(campaign, { ...created, event: 'PUBLISH', from: 'Draft', commandId: 'k', fingerprint: 'f' });
     expect(view).toMatchObject({ id: 'a', status: 'Scheduled', version: 2, nextTimer: { event: 'startAt', at: new Date(T0 + DAY).toISOString() } });
     expect(campaign).toMatchObject({ version: 2, status: 'Scheduled', pending: 0 });
     expect((await store.get('a'))!.version).toBe(2);
@@ -47,7 +47,7 @@ describe('CampaignWriter', () => {
     const { live, writer, store } = parts();
     const campaign = live.create('a', discount(), T0);
     const view = await writer.transitioned(campaign, created);
-    await writer.deleted(campaign, { ...created, event: 'DELETE', from: 'Draft', commandId: 'del' }, view!);
+    await writer.deleted(campaign, { ...created, event: 'DELETE', from: 'Draft', commandId: 'del', fingerprint: 'f' }, view!);
     expect(await store.get('a')).toBeNull();
     expect((await store.history('a')).map((c) => [c.event, c.version, c.to])).toEqual([
       ['CREATE', 1, 'Draft'],

@@ -26,7 +26,7 @@ describe('ChangeFeed', () => {
     await feed.open();
     expect(feed.lastSeq).toBe(1);
     const got: CampaignChange[] = [];
-    const stop = feed.subscribe((c) => void got.push(c), 0);
+    const stop = feed.subscribe((c) => void got.push(c), { after: 0 });
     const [seq] = await store.commit([change('a', 2, 2000)]);
     feed.advance(seq!);
     await until(() => got.length === 2);

@@ -258,12 +258,14 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(await store.get('a')).toMatchObject({ version: 1 });
       });
 
-      it('creates a deleted id again from version 0', async () => {
+      it('refuses to create a campaign under the id of a deleted one (ids are never reused); its history stays whole', async () => {
         await store.commit([create('a')]);
         await store.commit([write({ id: 'a', from: 1, status: null, was: 'draft' })]);
-        expect(await store.commit([create('a', { status: 'scheduled' })])).toEqual([3]);
-        expect(await store.get('a')).toMatchObject({ version: 1, status: 'scheduled' });
-        expect(seqs(await store.history('a'))).toEqual([1, 2, 3]);
+        const error = await rejection(store.commit([create('b'), create('a', { status: 'scheduled' })]));
+        expect(error).toMatchObject({ index: 1, campaignId: 'a' });
+        expect(await store.get('a')).toBeNull();
+        expect(await store.get('b')).toBeNull();
+        expect(seqs(await store.history('a'))).toEqual([1, 2]);
       });
 
       it('applies several writes to one campaign in batch order', async () => {
@@ -632,7 +634,7 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         await reopen();
         expect(await store.commit([write({ id: 'a', from: 1, status: null, was: 'draft' })])).toEqual([4]);
         await reopen();
-        expect(await store.commit([create('a')])).toEqual([5]);
+        expect(await store.commit([create('d')])).toEqual([5]);
         expect(seqs(await store.changes(0, ALL))).toEqual(range(1, 5));
       });
     });

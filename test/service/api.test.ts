@@ -172,8 +172,8 @@ describe('JSON API', () => {
       expect(again.body.version).toBe(first.body.version);
       expect(first.body.status).toBe('Active');
       const reused = await s.request('POST', `/api/campaigns/${id}/commands`, { body: { type: 'PAUSE' }, headers });
-      expect(reused.status).toBe(409);
-      expect(reused.body.error).toBe('ConflictError');
+      expect(reused.status).toBe(422);
+      expect(reused.body).toMatchObject({ error: 'IdempotencyKeyReusedError', reason: expect.stringContaining('ACTIVATE_NOW') });
     });
 
     it('an unknown command type is 400', async () => {

@@ -113,6 +113,45 @@ describe('change stream (SSE)', () => {
     await stream.close();
   });
 
+  it('a cursor ahead of the feed (the data was reset) is a 400 with the reason, before anything is streamed, and leaves nothing open', async () => {
+    s = await startTestServer();
+    await s.rt.create({ preset: 'discount', name: 'One' });
+    const ahead = await fetch(`${s.url}/api/changes`, { headers: { 'Last-Event-ID': '57' } });
+    expect(ahead.status).toBe(400);
+    expect(ahead.headers.get('content-type')).toContain('application/json');
+    const body = (await ahead.json()) as { error: string; message: string };
+    expect(body.error).toBe('ValidationError');
+    expect(body.message).toContain('ahead of the change feed (its last sequence is 1)');
+    expect((await fetch(`${s.url}/api/changes?after=2`)).status).toBe(400);
+    expect(s.errors).toEqual([]);
+    const started = Date.now();
+    await s.close();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    s = await startTestServer();
+  });
+
+  it('shutdown finishes in bounded time while clients take nothing (their socket buffers full)', async () => {
+    s = await startTestServer();
+    const { connect } = await import('node:net');
+    const sockets = await Promise.all(
+      Array.from({ length: 20 }, () => new Promise<import('node:net').Socket>((resolve) => {
+        const socket = connect({ port: s.port, host: '127.0.0.1' }, () => {
+          socket.write('GET /api/changes?after=0 HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+          socket.pause(); // never reads: the server's writes pile up
+          resolve(socket);
+        });
+      })),
+    );
+    const c = await s.rt.create({ preset: 'discount', name: 'x'.repeat(150), content: { blob: 'y'.repeat(30_000) } });
+    for (let i = 0; i < 60; i++) await s.rt.send(c.id, { type: 'UPDATE', patch: { labels: [`l${i}`] } });
+    await new Promise((r) => setTimeout(r, 200));
+    const started = Date.now();
+    await s.close();
+    expect(Date.now() - started).toBeLessThan(3_000);
+    for (const socket of sockets) socket.destroy();
+    s = await startTestServer();
+  });
+
   it('bad resume points are 400; open streams end cleanly when the server closes', async () => {
     s = await startTestServer();
     expect((await s.request('GET', '/api/changes?after=-1')).status).toBe(400);

@@ -174,4 +174,28 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     expect(requests.filter((url) => !url.startsWith(s.url) && !url.startsWith('data:'))).toEqual([]);
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);
   });
+  it('recovers when the data is reset: the stream refuses the old cursor (400), the page reloads its state and is live again', async () => {
+    const first = await startTestServer();
+    await first.rt.create({ preset: 'discount', name: 'Before the reset' });
+    const tab = await browser.newPage();
+    try {
+      await tab.goto(`${first.url}/#/`);
+      await expect.poll(() => tab.locator('#live').getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+      await expect.poll(() => tab.getByTestId('campaign-table').textContent(), { timeout: 20_000 }).toContain('Before the reset');
+      await first.close();
+      const second = await startTestServer({ port: first.port });
+      try {
+        await second.rt.create({ preset: 'gifting', name: 'After the reset', products: ['mug'] });
+        await expect.poll(() => tab.locator('#live').getAttribute('data-state'), { timeout: 20_000 }).toBe('live');
+        await expect.poll(() => tab.getByTestId('campaign-table').textContent(), { timeout: 20_000 }).toContain('After the reset');
+        expect(await tab.getByTestId('campaign-table').textContent()).not.toContain('Before the reset');
+        await second.rt.create({ preset: 'gifting', name: 'Live after the reset', products: ['mug'] });
+        await expect.poll(() => tab.getByTestId('campaign-table').textContent(), { timeout: 20_000 }).toContain('Live after the reset');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await tab.close();
+    }
+  });
 });

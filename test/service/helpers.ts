@@ -12,6 +12,7 @@ export const START = '2026-03-02T09:00:00Z';
 
 export interface TestServer {
   url: string;
+  port: number;
   rt: CampaignRuntime;
   clock: ManualClock;
   errors: unknown[];
@@ -25,15 +26,17 @@ export interface TestServer {
 }
 
 /** The real HTTP server on an ephemeral port, around a runtime with a manual clock and a memory store. */
-export async function startTestServer(options: Omit<CreateServerOptions, 'runtime'> = {}): Promise<TestServer> {
+export async function startTestServer(options: Omit<CreateServerOptions, 'runtime'> & { port?: number } = {}): Promise<TestServer> {
+  const { port: wanted = 0, ...serverOptions } = options;
   const clock = createManualClock(START);
   const errors: unknown[] = [];
   const rt = await createCampaignRuntime({ store: memoryStore(), clock, onError: (e) => errors.push(e) });
-  const server = createServer({ runtime: rt, onError: (e) => errors.push(e), ...options });
-  const { port } = await server.listen({ port: 0 });
+  const server = createServer({ runtime: rt, onError: (e) => errors.push(e), ...serverOptions });
+  const { port } = await server.listen({ port: wanted });
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
+    port,
     rt,
     clock,
     errors,

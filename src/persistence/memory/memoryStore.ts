@@ -47,6 +47,9 @@ class MemoryStore implements CampaignStore {
         throw new StoreConflictError(index, id, `campaign ${id} is at version ${current}, not ${write.fromVersion}`);
       }
       if (current === 0 && !write.record) throw new StoreConflictError(index, id, `campaign ${id} does not exist`);
+      if (write.fromVersion === 0 && !versions.has(id) && this.#history.has(id)) {
+        throw new StoreConflictError(index, id, `campaign id ${id} was used before: ids are never reused`);
+      }
       if (write.idempotency && (this.#idempotency.has(write.idempotency.commandId) || commandIds.has(write.idempotency.commandId))) {
         throw new StoreConflictError(index, id, `commandId ${write.idempotency.commandId} is already recorded`);
       }

@@ -13,8 +13,9 @@ import {
   type TimerRecord,
   type TimerStats,
 } from '../CampaignStore.js';
-import { StoreConflictError, StoreError, StoreLockedError, StoreVersionError } from '../errors.js';
+import { StoreConflictError, StoreError, StoreVersionError } from '../errors.js';
 import { loadDriver } from '../loadDriver.js';
+import { storageError } from './sqliteErrors.js';
 import { SQLITE_MIGRATIONS } from './sqliteMigrations.js';
 import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
 
@@ -90,14 +91,11 @@ const timerColumns = (timers: readonly TimerRecord[]) => {
   return [JSON.stringify(timers.map((t): StoredTimer => ({ timer: t.timer, eventType: t.eventType, dueAt: t.dueAt }))), next] as const;
 };
 
-const isBusy = (error: unknown) =>
-  error instanceof Error && 'code' in error && String((error as { code: unknown }).code).startsWith('SQLITE_BUSY');
-
 /** The SQLite store on the calling thread; also what the worker of `ThreadedSqliteStore` runs. */
 export class InlineSqliteStore implements CampaignStore {
   readonly kind = 'sqlite';
   readonly #path: string;
-  readonly #options: Required<Omit<SqliteStoreOptions, 'path'>>;
+  readonly #options: Required<Omit<SqliteStoreOptions, 'path' | 'maxSizeMiB'>> & Pick<SqliteStoreOptions, 'maxSizeMiB'>;
   #db: Database | null = null;
   #statements: ReturnType<InlineSqliteStore['prepare']> | null = null;
   #commitBatch: ((writes: readonly CampaignWrite[]) => number[]) | null = null;
@@ -108,6 +106,7 @@ export class InlineSqliteStore implements CampaignStore {
       synchronous: options.synchronous ?? 'FULL',
       cacheMiB: options.cacheMiB ?? 32,
       checkpointPages: options.checkpointPages ?? 1000,
+      maxSizeMiB: options.maxSizeMiB,
       thread: false,
     };
   }
@@ -115,8 +114,13 @@ export class InlineSqliteStore implements CampaignStore {
   async open(): Promise<void> {
     if (this.#db) return;
     const Driver = await loadDriver<typeof BetterSqlite3>('sqliteStore', 'better-sqlite3');
-    mkdirSync(dirname(this.#path), { recursive: true });
-    const db = new Driver(this.#path, { timeout: 250 });
+    let db: Database;
+    try {
+      mkdirSync(dirname(this.#path), { recursive: true });
+      db = new Driver(this.#path, { timeout: 250 });
+    } catch (error) {
+      throw storageError(error, this.#path);
+    }
     try {
       db.pragma('locking_mode = EXCLUSIVE');
       db.pragma('journal_mode = WAL');
@@ -124,11 +128,14 @@ export class InlineSqliteStore implements CampaignStore {
       db.pragma(`cache_size = ${-this.#options.cacheMiB * 1024}`);
       db.pragma(`wal_autocheckpoint = ${this.#options.checkpointPages}`);
       db.pragma('foreign_keys = OFF');
+      if (this.#options.maxSizeMiB !== undefined) {
+        const pageSize = db.pragma('page_size', { simple: true }) as number;
+        db.pragma(`max_page_count = ${Math.floor((this.#options.maxSizeMiB * 1024 * 1024) / pageSize)}`);
+      }
       this.migrate(db);
     } catch (error) {
       db.close();
-      if (isBusy(error)) throw new StoreLockedError(this.#path, { cause: error });
-      throw error;
+      throw storageError(error, this.#path);
     }
     this.#db = db;
     this.#statements = this.prepare(db);
@@ -177,6 +184,7 @@ export class InlineSqliteStore implements CampaignStore {
         'INSERT INTO history (campaign_id, version, at, due_at, event, source, from_status, to_status, command_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       idempotency: db.prepare('INSERT INTO commands (command_id, campaign_id, result) VALUES (?, ?, ?)'),
+      everUsed: db.prepare<[string], { used: number }>('SELECT 1 AS used FROM history WHERE campaign_id = ? LIMIT 1'),
       count: db.prepare(
         'INSERT INTO status_counts (preset, status, n) VALUES (?, ?, ?) ON CONFLICT(preset, status) DO UPDATE SET n = n + excluded.n',
       ),
@@ -219,6 +227,7 @@ export class InlineSqliteStore implements CampaignStore {
     const [timers, nextDueAt] = timerColumns(write.timers);
     if (write.fromVersion === 0) {
       if (!record) throw conflict(`campaign ${id} does not exist`);
+      if (sql.everUsed.get(id)) throw conflict(`campaign id ${id} was used before: ids are never reused`);
       try {
         sql.insert.run(id, record.preset, record.status, record.name, record.version, record.snapshot, record.createdAt, record.updatedAt, timers, nextDueAt);
       } catch (error) {
@@ -263,7 +272,11 @@ export class InlineSqliteStore implements CampaignStore {
 
   async commit(writes: readonly CampaignWrite[]): Promise<number[]> {
     if (!this.#commitBatch) throw new StoreError(`[campaign-lifecycle] sqlite store ${this.#path} is not open`);
-    return this.#commitBatch(writes);
+    try {
+      return this.#commitBatch(writes);
+    } catch (error) {
+      throw storageError(error, this.#path);
+    }
   }
 
   async get(id: string): Promise<CampaignRecord | null> {

@@ -4,4 +4,4 @@
  * @module
  */
 export { sqliteStore } from './sqliteStore.js';
-export type { SqliteStoreOptions } from './SqliteStoreOptions.js';
+export { SqliteStoreOptions } from './SqliteStoreOptions.js';

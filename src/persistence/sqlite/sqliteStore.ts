@@ -1,6 +1,7 @@
 import type { CampaignStore } from '../CampaignStore.js';
 import { InlineSqliteStore } from './InlineSqliteStore.js';
-import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
+import { parseInput } from '../../machines/ValidationError.js';
+import { SqliteStoreOptions } from './SqliteStoreOptions.js';
 import { ThreadedSqliteStore } from './ThreadedSqliteStore.js';
 
 /**
@@ -14,6 +15,7 @@ import { ThreadedSqliteStore } from './ThreadedSqliteStore.js';
  * const rt = await createCampaignRuntime({ store: sqliteStore({ path: './data/campaigns.db' }) });
  * ```
  */
-export function sqliteStore(options: SqliteStoreOptions = {}): CampaignStore {
+export function sqliteStore(input: SqliteStoreOptions = {}): CampaignStore {
+  const options = parseInput(SqliteStoreOptions, input, 'sqliteStore options');
   return options.thread ? new ThreadedSqliteStore(options) : new InlineSqliteStore(options);
 }

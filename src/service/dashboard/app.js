@@ -31,9 +31,17 @@ async function route() {
   await page.refresh?.();
 }
 
+let failures = 0;
+
+/**
+ * Follows the change stream. EventSource reconnects by itself with the last id it saw; when the
+ * server refuses that (a 400: the data was reset, the cursor is unknown) or answers an error, the
+ * browser gives up — then the page reloads its state and follows the stream again from now.
+ */
 function connect() {
   const source = new EventSource('/api/changes');
   source.addEventListener('open', () => {
+    failures = 0;
     live.dataset.state = 'live';
     live.textContent = 'live';
     void page?.refresh?.();
@@ -41,6 +49,9 @@ function connect() {
   source.addEventListener('error', () => {
     live.dataset.state = 'reconnecting';
     live.textContent = 'reconnecting…';
+    if (source.readyState !== EventSource.CLOSED) return;
+    failures += 1;
+    setTimeout(() => void restart(), Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
   });
   source.addEventListener('change', (event) => {
     const change = JSON.parse(event.data);
@@ -48,10 +59,25 @@ function connect() {
   });
 }
 
+async function loadMeta() {
+  const [presets, statechart] = await Promise.all([api('GET', '/api/presets'), api('GET', '/api/statechart')]);
+  meta = { presets, statechart };
+}
+
+/** After the stream was refused: reload what the page shows, then follow the stream from now. */
+async function restart() {
+  try {
+    await loadMeta();
+    await route();
+  } catch {
+    // the server is not back yet: the stream's next failure tries again later
+  }
+  connect();
+}
+
 async function start() {
   try {
-    const [presets, statechart] = await Promise.all([api('GET', '/api/presets'), api('GET', '/api/statechart')]);
-    meta = { presets, statechart };
+    await loadMeta();
   } catch (error) {
     fill(main, h('p', { class: 'error' }, `Cannot reach the API: ${error.message}`));
     return;

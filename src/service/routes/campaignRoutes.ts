@@ -7,7 +7,9 @@ import { CampaignCommand } from '../../machines/CampaignCommand.js';
 import { CampaignDefinition, CampaignPatch } from '../../machines/CampaignDefinition.js';
 import { CampaignView } from '../../machines/CampaignView.js';
 import { CountsQuery } from '../../actors/CampaignRuntime.js';
+import { fingerprint } from '../../actors/fingerprint.js';
 import { mapError } from '../errors.js';
+import { KeysInFlight } from '../KeysInFlight.js';
 import { BulkBody, BulkResult, CampaignPage, Counts, Forecast, History, IdempotencyHeaders, ListQuery, WriteHeaders } from '../schemas.js';
 import { jsonObjectBody, validate } from '../validate.js';
 import { bodyErrors, errors, json } from './responses.js';
@@ -18,18 +20,22 @@ const location = (view: CampaignView) => ({ ...etag(view), Location: `/api/campa
 
 type Parsed = ReturnType<typeof parsedInputs>;
 
+/** The command id of one campaign of a bulk request: always fits, whatever the key's length. */
+export const bulkCommandId = (key: string, campaignId: string) => `bulk:${fingerprint([key, campaignId])}`;
+
 /** The campaign routes under `/api`: every request validated with the runtime's own schemas, parsed once. */
 export function campaignRoutes(rt: CampaignRuntime): Hono {
   const app = new Hono();
   const parsed = parsedInputs(rt);
-  creating(app, parsed);
-  commanding(app, parsed);
+  const keys = new KeysInFlight();
+  creating(app, parsed, keys);
+  commanding(app, parsed, keys);
   reading(app, rt, parsed);
   return app;
 }
 
 /** Create and duplicate. */
-function creating(app: Hono, parsed: Parsed): void {
+function creating(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
   app.post(
     '/campaigns',
     describeRoute({
@@ -37,14 +43,14 @@ function creating(app: Hono, parsed: Parsed): void {
       summary: 'Create a campaign',
       description: 'Creates a campaign in its first status (Draft, or Designing for journeys). `Idempotency-Key` makes a retry return the first campaign.',
       tags: TAG,
-      responses: { 201: json('Created (Location: its URL, ETag: its version)', CampaignView), ...bodyErrors(409) },
+      responses: { 201: json('Created (Location: its URL, ETag: its version)', CampaignView), ...bodyErrors(409, 422) },
     }),
     jsonObjectBody(),
     validate('json', CampaignDefinition),
     validate('header', IdempotencyHeaders),
     async (c) => {
       const key = c.req.valid('header')['idempotency-key'];
-      const view = await parsed.create(c.req.valid('json'), key ? { commandId: key } : {});
+      const view = await keys.run(key, () => parsed.create(c.req.valid('json'), key ? { commandId: key } : {}));
       return c.json(view, 201, location(view));
     },
   );
@@ -68,7 +74,7 @@ function creating(app: Hono, parsed: Parsed): void {
 }
 
 /** Commands, one campaign or many, and delete. */
-function commanding(app: Hono, parsed: Parsed): void {
+function commanding(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
   app.post(
     '/campaigns/:id/commands',
     describeRoute({
@@ -76,18 +82,20 @@ function commanding(app: Hono, parsed: Parsed): void {
       summary: 'Send a user command',
       description: 'System-only commands (SYSTEM_FAULT, SYSTEM_RECOVER, AUDIENCE_LIST_LOADED) are refused with 409.',
       tags: TAG,
-      responses: { 200: json('The campaign after the command (ETag: its version)', CampaignView), ...bodyErrors(404, 409) },
+      responses: { 200: json('The campaign after the command (ETag: its version)', CampaignView), ...bodyErrors(404, 409, 422) },
     }),
     jsonObjectBody(),
     validate('json', CampaignCommand),
     validate('header', WriteHeaders),
     async (c) => {
       const headers = c.req.valid('header');
-      const view = await parsed.send(c.req.param('id'), c.req.valid('json'), {
-        source: 'user',
-        ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
-        ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
-      });
+      const view = await keys.run(headers['idempotency-key'], () =>
+        parsed.send(c.req.param('id'), c.req.valid('json'), {
+          source: 'user',
+          ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
+          ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
+        }),
+      );
       return c.json(view, 200, etag(view));
     },
   );
@@ -99,9 +107,9 @@ function commanding(app: Hono, parsed: Parsed): void {
       summary: 'Send one command (or DELETE) to many campaigns',
       description:
         'Always 200: each id gets its own result, with the HTTP status and error body it would have had alone. ' +
-        'With `Idempotency-Key: K`, the command id for campaign X is `K:X`.',
+        'With `Idempotency-Key: K`, the command id for campaign X is `bulk:` + base64url(SHA-256(canonical JSON of [K, X])) — it always fits.',
       tags: TAG,
-      responses: { 200: json('Per-id results', BulkResult), ...bodyErrors() },
+      responses: { 200: json('Per-id results', BulkResult), ...bodyErrors(409) },
     }),
     jsonObjectBody(),
     validate('json', BulkBody),
@@ -109,9 +117,9 @@ function commanding(app: Hono, parsed: Parsed): void {
     async (c) => {
       const { ids, command } = c.req.valid('json');
       const key = c.req.valid('header')['idempotency-key'];
-      const results = await Promise.all(
+      const results = await keys.run(key, () => Promise.all(
         [...new Set(ids)].map(async (id) => {
-          const options = key ? { commandId: `${key}:${id}` } : {};
+          const options = key ? { commandId: bulkCommandId(key, id) } : {};
           try {
             if (command.type === 'DELETE') {
               await parsed.delete(id, options);
@@ -123,7 +131,7 @@ function commanding(app: Hono, parsed: Parsed): void {
             return { id, ok: false as const, httpStatus: mapped.status, error: mapped.body };
           }
         }),
-      );
+      ));
       return c.json({ results });
     },
   );
@@ -135,15 +143,17 @@ function commanding(app: Hono, parsed: Parsed): void {
       summary: 'Delete a campaign',
       description: 'Refused with 409 in the statuses that keep their records; history is kept.',
       tags: TAG,
-      responses: { 204: { description: 'Deleted' }, ...errors(400, 404, 409) },
+      responses: { 204: { description: 'Deleted' }, ...errors(400, 404, 409, 422) },
     }),
     validate('header', WriteHeaders),
     async (c) => {
       const headers = c.req.valid('header');
-      await parsed.delete(c.req.param('id'), {
-        ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
-        ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
-      });
+      await keys.run(headers['idempotency-key'], () =>
+        parsed.delete(c.req.param('id'), {
+          ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
+          ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
+        }),
+      );
       return c.body(null, 204);
     },
   );

@@ -13,7 +13,8 @@ export const json = (description: string, schema: z.ZodType): ResponseSpec => ({
 const ERRORS = {
   400: 'Invalid input: ValidationError (with the zod issues) or MalformedJson',
   404: 'No such campaign (NotFoundError)',
-  409: 'Refused now (TransitionRejectedError: status, command, allowed, reason), or a stale If-Match / reused Idempotency-Key (ConflictError)',
+  409: 'Refused now (TransitionRejectedError: status, command, allowed, reason), a stale If-Match (ConflictError), or the same Idempotency-Key still in flight (IdempotencyKeyInFlight)',
+  422: 'The Idempotency-Key was first used for another request (IdempotencyKeyReusedError)',
   413: 'Request body larger than the limit (PayloadTooLarge)',
   415: 'The request body is not JSON (UnsupportedMediaType)',
 } as const;

@@ -82,7 +82,7 @@ export function serviceRoutes(rt: CampaignRuntime, changes: ChangeStreams): Hono
     }),
     validate('query', ChangesQuery),
     validate('header', StreamHeaders),
-    (c) => changes.open(c, c.req.valid('header')['last-event-id'] ?? c.req.valid('query').after),
+    (c) => changes.open(c as never, c.req.valid('header')['last-event-id'] ?? c.req.valid('query').after),
   );
 
   return app;
