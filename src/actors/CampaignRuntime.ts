@@ -142,6 +142,15 @@ export const RuntimeHealth = z
       .meta({ description: 'Firing lag (fired − due) of recent timers, in ms' }),
     liveActors: z.number().int(),
     pendingWrites: z.number().int(),
+    quarantined: z
+      .array(z.object({ campaignId: z.string(), reason: z.string(), since: Iso }))
+      .meta({ description: 'Campaigns whose stored record cannot be read: left out of lists, timers held, until repaired or deleted' }),
+    retrying: z
+      .object({
+        count: z.number().int(),
+        campaigns: z.array(z.object({ campaignId: z.string(), attempts: z.number().int(), retryAt: Iso, reason: z.string() })),
+      })
+      .meta({ description: 'Campaigns whose due timers could not be saved, waiting for their next attempt (the first 100)' }),
   })
   .meta({ id: 'Health' });
 export type RuntimeHealth = z.output<typeof RuntimeHealth>;
@@ -166,6 +175,8 @@ export interface FeedOptions {
 export interface CampaignPage {
   items: CampaignView[];
   next: string | null;
+  /** Campaigns of this page whose stored record cannot be read (quarantined), left out of `items`. */
+  unreadable: { id: string; reason: string }[];
 }
 
 /**

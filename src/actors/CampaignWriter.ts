@@ -4,9 +4,10 @@ import { type CampaignView, toView } from '../machines/CampaignView.js';
 import { phaseOf } from '../machines/phase.js';
 import { statusLabel } from '../machines/Preset.js';
 import { presets } from '../machines/presets/index.js';
-import type { CampaignWrite } from '../persistence/CampaignStore.js';
+import type { PresetName } from '../machines/Preset.js';
+import type { CampaignRecord, CampaignWrite } from '../persistence/CampaignStore.js';
 import { StoreConflictError } from '../persistence/errors.js';
-import { campaignWrite, type ChangeEntry } from './campaignWrite.js';
+import { type CampaignState, campaignWrite, type ChangeEntry } from './campaignWrite.js';
 import { ConflictError } from './errors.js';
 import type { GroupCommit } from './GroupCommit.js';
 import type { LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
@@ -71,6 +72,28 @@ export class CampaignWriter {
     live.timers = [];
     await this.enqueue(live, campaignWrite(live, fromVersion, entry, idempotency(entry, view)));
     this.#live.remove(live);
+  }
+
+  /**
+   * Deletes a campaign whose stored record cannot be read (quarantined): from its stored facts,
+   * without an actor; history records why. Resolves once durable.
+   */
+  async deletedUnreadable(record: CampaignRecord, entry: ChangeEntry & { fingerprint?: string | undefined }): Promise<void> {
+    const state: CampaignState = {
+      id: record.id,
+      preset: record.preset as PresetName,
+      version: record.version + 1,
+      status: record.status,
+      timers: [],
+      createdAt: record.createdAt,
+      updatedAt: entry.at,
+      deleted: true,
+    };
+    try {
+      await this.#commits.enqueue(campaignWrite(state, record.version, entry, idempotency(entry, null)));
+    } catch (error) {
+      throw error instanceof StoreConflictError ? new ConflictError({ campaignId: record.id, message: error.message }) : error;
+    }
   }
 
   /** Rewrites a campaign's stored timers from its snapshot, without a change (a repair). */

@@ -8,7 +8,8 @@ import { presets } from '../machines/presets/index.js';
 import type { ViewMeta } from '../machines/CampaignView.js';
 import type { CampaignRecord, CampaignStore } from '../persistence/CampaignStore.js';
 import type { InspectOption } from './CampaignRuntime.js';
-import { NotFoundError } from './errors.js';
+import { CampaignUnreadableError, NotFoundError } from './errors.js';
+import type { Quarantine } from './Quarantine.js';
 
 /** XState's own scheduler never fires anything: the runtime owns every timer. */
 const INERT_CLOCK = { setTimeout: () => 0, clearTimeout: () => {} };
@@ -42,15 +43,43 @@ export interface LiveCampaignsOptions {
   inspect?: InspectOption | undefined;
   /** Whether a campaign has work queued (such a campaign is never evicted). */
   busy: (id: string) => boolean;
+  /** Where unreadable records are reported (and released once they read again). */
+  quarantine: Quarantine;
 }
 
-/** The snapshot a stored record holds, restored without starting an actor. */
-export function restoreSnapshot(record: Pick<CampaignRecord, 'snapshot'>): CampaignSnapshot {
-  return createActor(campaignMachine, {
-    snapshot: JSON.parse(record.snapshot) as CampaignSnapshot,
-    input: undefined as unknown as CampaignDefinition,
-    clock: INERT_CLOCK,
-  }).getSnapshot();
+/**
+ * An actor (not started) for a stored record, checked: its snapshot must be JSON, a state of the
+ * campaign statechart, of a known preset; else {@link CampaignUnreadableError}.
+ */
+function restoredActor(record: Pick<CampaignRecord, 'id' | 'snapshot'>, inspect?: InspectOption): CampaignActor {
+  let persisted: unknown;
+  try {
+    persisted = JSON.parse(record.snapshot);
+  } catch (error) {
+    throw new CampaignUnreadableError(record.id, 'its stored snapshot is not valid JSON', { cause: error });
+  }
+  let actor: CampaignActor;
+  try {
+    actor = createActor(campaignMachine, {
+      id: record.id,
+      snapshot: persisted as CampaignSnapshot,
+      input: undefined as unknown as CampaignDefinition,
+      clock: INERT_CLOCK,
+      ...(inspect ? { inspect } : {}),
+    });
+    const snapshot = actor.getSnapshot();
+    if (snapshot.status !== 'active' && snapshot.status !== 'done') throw new Error(`the snapshot's status is ${String(snapshot.status)}`);
+    if (!Object.hasOwn(presets, snapshot.context.preset)) throw new Error(`unknown preset "${String(snapshot.context.preset)}"`);
+    phaseOf(snapshot.value);
+  } catch (error) {
+    throw new CampaignUnreadableError(record.id, `its stored snapshot is not a state of the campaign statechart (${(error as Error).message})`, { cause: error });
+  }
+  return actor;
+}
+
+/** The snapshot a stored record holds, restored without starting an actor; {@link CampaignUnreadableError} when it cannot be read. */
+export function restoreSnapshot(record: Pick<CampaignRecord, 'id' | 'snapshot'>): CampaignSnapshot {
+  return restoredActor(record).getSnapshot();
 }
 
 /**
@@ -63,6 +92,7 @@ export class LiveCampaigns {
   readonly #max: number;
   readonly #inspect: InspectOption | undefined;
   readonly #busy: (id: string) => boolean;
+  readonly #quarantine: Quarantine;
   readonly #cache = new Map<string, LiveCampaign>();
 
   constructor(options: LiveCampaignsOptions) {
@@ -70,6 +100,7 @@ export class LiveCampaigns {
     this.#max = options.maxLive;
     this.#inspect = options.inspect;
     this.#busy = options.busy;
+    this.#quarantine = options.quarantine;
   }
 
   get size(): number {
@@ -87,7 +118,7 @@ export class LiveCampaigns {
     }
     const record = await this.#store.get(id);
     if (!record) throw new NotFoundError(id);
-    const actor = this.start(id, { snapshot: JSON.parse(record.snapshot) });
+    const actor = this.read(record, this.#inspect).start();
     return this.add({
       id,
       preset: record.preset as PresetName,
@@ -104,7 +135,7 @@ export class LiveCampaigns {
 
   /** A new campaign, at version 0 until its first write. */
   create(id: string, definition: CampaignDefinition, now: number): LiveCampaign {
-    const actor = this.start(id, { input: definition });
+    const actor = this.start(id, definition);
     const snapshot = actor.getSnapshot();
     return this.add({
       id,
@@ -140,7 +171,19 @@ export class LiveCampaigns {
   committedSnapshot(record: CampaignRecord): CampaignSnapshot {
     const live = this.#cache.get(record.id);
     if (live && live.version === record.version && !live.deleted) return live.actor.getSnapshot();
-    return restoreSnapshot(record);
+    return this.read(record).getSnapshot();
+  }
+
+  /** A stored record as an actor (not started); an unreadable one is quarantined, a readable one released. */
+  private read(record: CampaignRecord, inspect?: InspectOption): CampaignActor {
+    try {
+      const actor = restoredActor(record, inspect);
+      if (this.#quarantine.has(record.id)) this.#quarantine.release(record.id);
+      return actor;
+    } catch (error) {
+      if (error instanceof CampaignUnreadableError) this.#quarantine.add(record.id, error.reason);
+      throw error;
+    }
   }
 
   /** Forgets a campaign whose memory may be ahead of the store (a failed write): the next load reads what is durable. */
@@ -180,14 +223,7 @@ export class LiveCampaigns {
     return live;
   }
 
-  private start(id: string, init: { input: CampaignDefinition } | { snapshot: unknown }): CampaignActor {
-    return createActor(campaignMachine, {
-      id,
-      clock: INERT_CLOCK,
-      ...(this.#inspect ? { inspect: this.#inspect } : {}),
-      ...('snapshot' in init
-        ? { snapshot: init.snapshot as CampaignSnapshot, input: undefined as unknown as CampaignDefinition }
-        : { input: init.input }),
-    }).start();
+  private start(id: string, input: CampaignDefinition): CampaignActor {
+    return createActor(campaignMachine, { id, clock: INERT_CLOCK, input, ...(this.#inspect ? { inspect: this.#inspect } : {}) }).start();
   }
 }

@@ -15,8 +15,7 @@ import { forecast } from '../machines/forecast.js';
 import { toIso } from '../machines/Instant.js';
 import { presets } from '../machines/presets/index.js';
 import { deleteRefusal, refusalReason } from '../machines/refusalReason.js';
-import { cursorOf } from '../persistence/CampaignStore.js';
-import type { CampaignStore } from '../persistence/CampaignStore.js';
+import { type CampaignRecord, type CampaignStore, cursorOf } from '../persistence/CampaignStore.js';
 import type {
   CampaignChange,
   CampaignListQuery,
@@ -37,11 +36,19 @@ import { fingerprint } from './fingerprint.js';
 import { ChangeFeed, toCampaignChange } from './ChangeFeed.js';
 import { type Clock, systemClock } from './Clock.js';
 import { CampaignWriter, viewOf } from './CampaignWriter.js';
-import { ConflictError, NotFoundError, RuntimeStoppedError, TransitionRejectedError, ValidationError } from './errors.js';
+import {
+  CampaignUnreadableError,
+  ConflictError,
+  NotFoundError,
+  RuntimeStoppedError,
+  TransitionRejectedError,
+  ValidationError,
+} from './errors.js';
 import { GroupCommit } from './GroupCommit.js';
 import { Idempotency } from './Idempotency.js';
 import { Lanes } from './Lanes.js';
 import { type CommittedCampaign, type LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
+import { Quarantine } from './Quarantine.js';
 import { TimerLoop } from './TimerLoop.js';
 
 /**
@@ -58,6 +65,7 @@ export class RuntimeCore implements ParsedInputs {
   readonly #writer: CampaignWriter;
   readonly #timers: TimerLoop;
   readonly #feed: ChangeFeed;
+  readonly #quarantine: Quarantine;
   #stopped = false;
 
   constructor(options: RuntimeOptions) {
@@ -66,11 +74,13 @@ export class RuntimeCore implements ParsedInputs {
     this.#store = store;
     this.clock = options.clock ?? systemClock;
     this.#lanes = new Lanes(() => this.#live.evict());
+    this.#quarantine = new Quarantine(() => this.clock.now());
     this.#live = new LiveCampaigns({
       store,
       maxLive: options.maxLiveActors ?? 2_000,
       inspect: options.inspect,
       busy: (id) => this.#lanes.busy(id),
+      quarantine: this.#quarantine,
     });
     this.#idempotency = new Idempotency(store);
     this.#feed = new ChangeFeed(store, onError);
@@ -87,6 +97,7 @@ export class RuntimeCore implements ParsedInputs {
       writer: this.#writer,
       commits: this.#commits,
       batchSize: options.timerBatchSize ?? 1_000,
+      retry: options.timerRetry ?? { initialMs: 1_000, maxMs: 300_000 },
       onError,
     });
   }
@@ -153,16 +164,31 @@ export class RuntimeCore implements ParsedInputs {
   async delete(id: string, options: DeleteOptions): Promise<void> {
     this.assertRunning();
     const print = fingerprint({ campaignId: id, expectedVersion: options.expectedVersion ?? null });
-    await this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE', fingerprint: print }, () =>
-      this.onCampaign(id, options.expectedVersion, (live, now) => {
-        if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) {
-          return this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now);
-        }
-        const view = viewOf(live, now);
-        const entry = { event: 'DELETE', source: 'user' as const, from: live.status, at: now, dueAt: null, commandId: options.commandId ?? null, detail: null, fingerprint: print };
-        return this.#writer.deleted(live, entry, view).then(() => view);
-      }),
-    );
+    await this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE', fingerprint: print }, async () => {
+      const entry = { event: 'DELETE', source: 'user' as const, dueAt: null, commandId: options.commandId ?? null, fingerprint: print };
+      try {
+        return await this.onCampaign(id, options.expectedVersion, (live, now) => {
+          if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) {
+            return this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now);
+          }
+          const view = viewOf(live, now);
+          return this.#writer.deleted(live, { ...entry, from: live.status, at: now, detail: null }, view).then(() => view);
+        });
+      } catch (error) {
+        if (!(error instanceof CampaignUnreadableError)) throw error;
+        // its status cannot be evaluated: an operator deletes a quarantined campaign whatever it was
+        return this.#lanes.run(id, async () => {
+          const record = await this.#store.get(id);
+          if (!record) throw new NotFoundError(id);
+          if (options.expectedVersion !== undefined && options.expectedVersion !== record.version) {
+            throw new ConflictError({ campaignId: id, message: `Campaign ${id} is at version ${record.version}, not ${options.expectedVersion}`, expectedVersion: options.expectedVersion, actualVersion: record.version });
+          }
+          await this.#writer.deletedUnreadable(record, { ...entry, from: record.status, at: this.clock.now(), detail: { quarantined: error.reason } });
+          this.#quarantine.release(id);
+          return null;
+        });
+      }
+    });
   }
 
   async duplicate(id: string, patch: CampaignPatch): Promise<CampaignView> {
@@ -194,9 +220,9 @@ export class RuntimeCore implements ParsedInputs {
   }
 
   async listPage(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
-    const { records, items } = await this.listed(query);
+    const { records, items, unreadable } = await this.listed(query);
     const last = records.at(-1);
-    return { items, next: last && records.length === query.limit ? cursorOf(last) : null };
+    return { items, next: last && records.length === query.limit ? cursorOf(last) : null, unreadable };
   }
 
   async list(query: CampaignListQuery): Promise<CampaignView[]> {
@@ -217,7 +243,7 @@ export class RuntimeCore implements ParsedInputs {
 
   async history(id: string): Promise<CampaignChange[]> {
     this.assertRunning();
-    await this.committed(id);
+    if (!(await this.#store.get(id))) throw new NotFoundError(id); // readable or not: history is what an operator looks at
     return (await this.#store.history(id)).map(toCampaignChange);
   }
 
@@ -237,8 +263,10 @@ export class RuntimeCore implements ParsedInputs {
     this.assertRunning();
     const now = this.clock.now();
     const stats = await this.#store.timerStats(now);
+    const quarantined = this.#quarantine.list();
+    const retrying = this.#timers.retrying();
     return {
-      ok: stats.oldestOverdue === null || now - stats.oldestOverdue < 5_000,
+      ok: (stats.oldestOverdue === null || now - stats.oldestOverdue < 5_000) && quarantined.length === 0 && retrying.length === 0,
       now: toIso(now),
       pendingTimers: stats.pending,
       overdueTimers: stats.overdue,
@@ -247,6 +275,11 @@ export class RuntimeCore implements ParsedInputs {
       lag: this.#timers.lag(),
       liveActors: this.#live.size,
       pendingWrites: this.#commits.backlog,
+      quarantined: quarantined.map((q) => ({ campaignId: q.campaignId, reason: q.reason, since: toIso(q.since) })),
+      retrying: {
+        count: retrying.length,
+        campaigns: retrying.slice(0, 100).map((r) => ({ campaignId: r.campaignId, attempts: r.attempts, retryAt: toIso(r.retryAt), reason: r.reason })),
+      },
     };
   }
 
@@ -276,7 +309,7 @@ export class RuntimeCore implements ParsedInputs {
     if (this.#stopped) throw new RuntimeStoppedError();
   }
 
-  private async listed(query: CampaignListQuery): Promise<{ records: Awaited<ReturnType<CampaignStore['list']>>; items: CampaignView[] }> {
+  private async listed(query: CampaignListQuery): Promise<{ records: CampaignRecord[]; items: CampaignView[]; unreadable: CampaignPage['unreadable'] }> {
     this.assertRunning();
     const records = await this.#store.list({
       ...(query.status !== undefined ? { status: query.status } : {}),
@@ -285,7 +318,17 @@ export class RuntimeCore implements ParsedInputs {
       ...(query.after !== undefined ? { after: query.after } : {}),
     });
     const now = this.clock.now();
-    return { records, items: records.map((record) => toView(this.#live.committedSnapshot(record), record, now)) };
+    const items: CampaignView[] = [];
+    const unreadable: CampaignPage['unreadable'] = [];
+    for (const record of records) {
+      try {
+        items.push(toView(this.#live.committedSnapshot(record), record, now));
+      } catch (error) {
+        if (!(error instanceof CampaignUnreadableError)) throw error;
+        unreadable.push({ id: record.id, reason: error.reason });
+      }
+    }
+    return { records, items, unreadable };
   }
 
   private async committed(id: string): Promise<CommittedCampaign> {

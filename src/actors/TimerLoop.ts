@@ -17,7 +17,33 @@ export interface TimerLoopOptions {
   commits: GroupCommit;
   /** Due timers loaded per batch. */
   batchSize: number;
+  /** A campaign whose due timer cannot be saved is retried after `initialMs`, doubling up to `maxMs`. */
+  retry: { initialMs: number; maxMs: number };
   onError: (error: unknown) => void;
+}
+
+/** A campaign whose due timers could not be applied or saved, waiting for its next attempt. */
+export interface RetryingCampaign {
+  campaignId: string;
+  attempts: number;
+  /** When it is tried again (epoch ms). */
+  retryAt: number;
+  reason: string;
+}
+
+/** Reported once per backoff step: the campaigns whose timers failed in one pass, grouped by reason. */
+export class TimersFailedError extends Error {
+  readonly campaignIds: string[];
+  readonly reason: string;
+  readonly retryInMs: number;
+  constructor(campaignIds: string[], reason: string, retryInMs: number) {
+    const some = campaignIds.slice(0, 5).join(', ') + (campaignIds.length > 5 ? `, … (${campaignIds.length} in all)` : '');
+    super(`[campaign-lifecycle] due timers of ${campaignIds.length} campaign(s) could not be saved (${reason}): ${some}; retrying in ${Math.round(retryInMs / 1000)} s`);
+    this.name = 'TimersFailedError';
+    this.campaignIds = campaignIds;
+    this.reason = reason;
+    this.retryInMs = retryInMs;
+  }
 }
 
 /** Firing lag (fired − due) of recent timers, in ms. */
@@ -33,15 +59,23 @@ const LAG_SAMPLES = 1_000;
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? null : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
+const reasonOf = (error: unknown) => {
+  if (error && typeof error === 'object' && 'reason' in error && typeof error.reason === 'string') return error.reason;
+  return error instanceof Error ? error.message : String(error);
+};
+
 /**
  * The runtime's timers. One clock timer is armed for the earliest due instant the store knows;
  * when it fires, due timers are read in due order, batch by batch, and each is delivered to its
  * campaign in the campaign's lane (`applyDue`): the XState `after` event with `at` = its due
  * instant. Commands call `applyDue` too, so a command never lands before a date that passed.
+ * A campaign whose timers cannot be applied or saved (an unreadable record, a full disk) waits
+ * with capped exponential backoff while the others go on; each backoff step is reported once.
  */
 export class TimerLoop {
   readonly #o: TimerLoopOptions;
   readonly #lags: number[] = [];
+  readonly #retrying = new Map<string, RetryingCampaign>();
   #timer: ClockTimer | null = null;
   #timerDue: number | null = null;
   #firing: Promise<void> | null = null;
@@ -70,10 +104,12 @@ export class TimerLoop {
         detail: null,
         firedTimer: next,
       });
-      commit.catch((error) => this.#o.onError(error));
-      commits.push(commit);
-      this.#lags.push(now - next.dueAt);
-      if (this.#lags.length > LAG_SAMPLES) this.#lags.shift();
+      const recorded = commit.then(() => {
+        this.#lags.push(now - next.dueAt);
+        if (this.#lags.length > LAG_SAMPLES) this.#lags.shift();
+      });
+      recorded.catch(() => {}); // who cares awaits it: the timer loop retries, a command fails with its own write
+      commits.push(recorded);
     }
     return commits;
   }
@@ -96,16 +132,27 @@ export class TimerLoop {
       this.#refire = true;
       return this.#firing;
     }
-    this.#firing = (async () => {
-      do {
-        this.#refire = false;
-        await this.fireBatches();
-      } while (this.#refire && !this.#stopped);
-    })().finally(() => {
-      this.#firing = null;
-      void this.armNext();
-    });
-    return this.#firing;
+    const firing = (async () => {
+      try {
+        do {
+          this.#refire = false;
+          await this.fireBatches();
+        } while (this.#refire && !this.#stopped);
+      } catch (error) {
+        this.#o.onError(error); // the store could not be read: armNext tries again later
+      } finally {
+        this.#firing = null;
+      }
+      // part of the firing, so a manual clock waits for the next timer to be armed before moving on
+      await this.armNext();
+    })();
+    this.#firing = firing;
+    return firing;
+  }
+
+  /** Campaigns whose timers are waiting for another attempt. */
+  retrying(): RetryingCampaign[] {
+    return [...this.#retrying.values()];
   }
 
   lag(): TimerLag {
@@ -122,38 +169,71 @@ export class TimerLoop {
   }
 
   private async fireBatches(): Promise<void> {
-    const { store, clock, lanes, live, commits, batchSize, onError } = this.#o;
-    let previous = '';
+    const { store, clock, commits, batchSize } = this.#o;
+    const failed = new Map<string, string>();
+    const started = clock.now();
     for (;;) {
-      if (this.#stopped) return;
+      if (this.#stopped) break;
       const now = clock.now();
-      const due = await store.dueTimers(now, batchSize);
-      if (due.length === 0) return;
-      const signature = `${due.length}:${due[0]!.campaignId}:${due[0]!.eventType}:${due[0]!.dueAt}`;
-      if (signature === previous) {
-        onError(new Error(`Due timers make no progress (${signature}); retrying at the next commit`));
-        return;
-      }
-      previous = signature;
-      await Promise.all(
-        due.map((row) =>
-          lanes
-            .run(row.campaignId, async () => {
-              let campaign: LiveCampaign;
-              try {
-                campaign = await live.load(row.campaignId);
-              } catch (error) {
-                if (error instanceof NotFoundError) return;
-                throw error;
-              }
-              const fired = this.applyDue(campaign, now);
-              if (fired.length === 0 && campaign.pending === 0) this.reconcile(campaign, row);
-              await Promise.allSettled(fired);
-            })
-            .catch((error) => onError(error)),
-        ),
-      );
+      const due = await store.dueTimers(now, batchSize, [...this.waiting(now), ...failed.keys()]);
+      if (due.length === 0) break;
+      const campaigns = new Map(due.map((row) => [row.campaignId, row]));
+      await Promise.all([...campaigns.values()].map((row) => this.fireCampaign(row, now, failed)));
       await commits.drain();
+    }
+    // a campaign that was due for another attempt and did not fail again has nothing left to retry (fired, or deleted)
+    for (const entry of [...this.#retrying.values()]) {
+      if (entry.retryAt <= started && !failed.has(entry.campaignId)) this.#retrying.delete(entry.campaignId);
+    }
+    this.report(failed);
+  }
+
+  /** Applies a campaign's due timers in its lane; a failure (unreadable, unsaved) puts the campaign in backoff. */
+  private async fireCampaign(row: TimerRecord, now: number, failed: Map<string, string>): Promise<void> {
+    const { lanes, live } = this.#o;
+    try {
+      await lanes.run(row.campaignId, async () => {
+        let campaign: LiveCampaign;
+        try {
+          campaign = await live.load(row.campaignId);
+        } catch (error) {
+          if (error instanceof NotFoundError) return;
+          throw error;
+        }
+        const fired = this.applyDue(campaign, now);
+        if (fired.length === 0 && campaign.pending === 0) this.reconcile(campaign, row);
+        const failure = (await Promise.allSettled(fired)).find((result) => result.status === 'rejected');
+        if (failure) throw (failure as PromiseRejectedResult).reason;
+      });
+      this.#retrying.delete(row.campaignId);
+    } catch (error) {
+      failed.set(row.campaignId, reasonOf(error));
+    }
+  }
+
+  /** Campaigns in backoff not yet due for another attempt at `now`. */
+  private waiting(now: number): string[] {
+    const ids: string[] = [];
+    for (const entry of this.#retrying.values()) if (entry.retryAt > now) ids.push(entry.campaignId);
+    return ids;
+  }
+
+  /** Moves each failed campaign one backoff step further; one report per step and reason. */
+  private report(failed: Map<string, string>): void {
+    if (failed.size === 0) return;
+    const { clock, retry, onError } = this.#o;
+    const now = clock.now();
+    const steps = new Map<string, string[]>();
+    for (const [campaignId, reason] of failed) {
+      const attempts = (this.#retrying.get(campaignId)?.attempts ?? 0) + 1;
+      const delay = Math.min(retry.maxMs, retry.initialMs * 2 ** (attempts - 1));
+      this.#retrying.set(campaignId, { campaignId, attempts, retryAt: now + delay, reason });
+      const key = `${delay}\u0000${reason}`;
+      steps.set(key, [...(steps.get(key) ?? []), campaignId]);
+    }
+    for (const [key, ids] of steps) {
+      const [delay, reason] = key.split('\u0000') as [string, string];
+      onError(new TimersFailedError(ids, reason, Number(delay)));
     }
   }
 
@@ -178,10 +258,15 @@ export class TimerLoop {
   private async armNext(): Promise<void> {
     if (this.#stopped) return;
     try {
-      const nextDueAt = await this.#o.store.nextDueAt();
-      if (nextDueAt !== null) this.arm(nextDueAt);
+      const now = this.#o.clock.now();
+      const nextDueAt = await this.#o.store.nextDueAt(this.waiting(now));
+      let next = nextDueAt;
+      for (const entry of this.#retrying.values()) if (next === null || entry.retryAt < next) next = entry.retryAt;
+      if (next !== null) this.arm(next);
     } catch (error) {
       this.#o.onError(error);
+      // the store could not be asked: try again later rather than never
+      this.arm(this.#o.clock.now() + this.#o.retry.initialMs);
     }
   }
 

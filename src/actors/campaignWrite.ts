@@ -2,7 +2,10 @@ import type { CampaignCommand } from '../machines/CampaignCommand.js';
 import type { CampaignView } from '../machines/CampaignView.js';
 import { toIso } from '../machines/Instant.js';
 import type { CampaignWrite, Change, ChangeSource } from '../persistence/CampaignStore.js';
-import type { LiveCampaign } from './LiveCampaigns.js';
+import type { CampaignActor, LiveCampaign } from './LiveCampaigns.js';
+
+/** What a write is built from: a live campaign, or — to delete an unreadable one — its stored facts without an actor. */
+export type CampaignState = Omit<LiveCampaign, 'actor' | 'pending'> & { readonly actor?: CampaignActor };
 
 /** What happened to a campaign, as its history entry will say. */
 export interface ChangeEntry {
@@ -34,7 +37,7 @@ export interface IdempotentResult {
  * the command that caused it.
  */
 export function campaignWrite(
-  live: LiveCampaign,
+  live: CampaignState,
   fromVersion: number,
   entry: ChangeEntry | null,
   idempotent?: { commandId: string; result: IdempotentResult },
@@ -51,13 +54,15 @@ export function campaignWrite(
     commandId: entry.commandId,
     detail: entry.detail === null ? null : JSON.stringify(entry.detail),
   };
+  if (!live.deleted && !live.actor) throw new Error(`Campaign ${live.id}: only a deletion is written without its actor`);
   return {
     campaignId: live.id,
     preset: live.preset,
     fromVersion,
-    record: live.deleted
-      ? null
-      : {
+    record:
+      live.deleted || !live.actor
+        ? null
+        : {
           id: live.id,
           preset: live.preset,
           status: live.status,

@@ -59,6 +59,21 @@ export class IdempotencyKeyReusedError extends ConflictError {
   }
 }
 
+/**
+ * A stored campaign cannot be read (its snapshot is not valid JSON, or not a state of this
+ * statechart): it is quarantined — left out of lists, its timers held — until an operator
+ * repairs the record or deletes the campaign.
+ */
+export class CampaignUnreadableError extends CampaignError {
+  readonly campaignId: string;
+  readonly reason: string;
+  constructor(campaignId: string, reason: string, options?: ErrorOptions) {
+    super(`Campaign ${campaignId} cannot be read: ${reason}`, options);
+    this.campaignId = campaignId;
+    this.reason = reason;
+  }
+}
+
 /** The runtime was stopped. */
 export class RuntimeStoppedError extends CampaignError {
   constructor() {

@@ -26,7 +26,9 @@ export { type Clock, type ClockTimer, MAX_TIMEOUT_MS, systemClock } from './Cloc
 export { createManualClock, type ManualClock } from './createManualClock.js';
 export {
   CampaignError,
+  CampaignUnreadableError,
   ConflictError,
+  IdempotencyKeyReusedError,
   NotFoundError,
   RuntimeStoppedError,
   TransitionRejectedError,

@@ -131,12 +131,15 @@ export interface CampaignStore {
   lastSeq(): Promise<number>;
   /** The stored result of an idempotent command. */
   idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null>;
-  /** Pending timers due at or before `until`, earliest first (ties by campaign id). */
-  dueTimers(until: number, limit: number): Promise<TimerRecord[]>;
+  /**
+   * Pending timers due at or before `until`, earliest first (ties by campaign id), leaving out the
+   * campaigns in `except` (the runtime's campaigns in backoff).
+   */
+  dueTimers(until: number, limit: number, except?: readonly string[]): Promise<TimerRecord[]>;
   /** A campaign's pending timers, earliest first (for checks and tools: the runtime derives them from the snapshot). */
   timers(campaignId: string): Promise<TimerRecord[]>;
   /** The earliest pending timer's due instant (cheap: the runtime calls it after every batch of timers). */
-  nextDueAt(): Promise<number | null>;
+  nextDueAt(except?: readonly string[]): Promise<number | null>;
   /** Counts for health checks (may scan). */
   timerStats(now: number): Promise<TimerStats>;
 }

@@ -18,7 +18,7 @@ export interface ChangeStreamsOptions {
 }
 
 /** The part of the runtime a change stream needs. */
-export type FeedSource = Pick<ParsedInputs, 'subscribe' | 'lastSeq'>;
+export type FeedSource = () => Pick<ParsedInputs, 'subscribe' | 'lastSeq'>;
 
 interface Stream {
   res: ServerResponse;
@@ -62,10 +62,11 @@ export class ChangeStreams {
     return this.#open.size;
   }
 
-  /** Streams every change after `after` (default: from now) until the client leaves or the server closes. */
+  /** Streams every change after `after` (default: from now) until the client leaves or the server closes. `feed` is asked at each open. */
   open(c: Context<{ Bindings: HttpBindings }>, after: number | undefined): Response {
     if (this.#closing) throw new HttpError(503, 'ShuttingDown', 'The service is shutting down');
-    const lastSeq = this.#feed.lastSeq;
+    const feed = this.#feed();
+    const lastSeq = feed.lastSeq;
     if (after !== undefined && after > lastSeq) {
       throw new ValidationError(
         [{ code: 'custom', path: ['Last-Event-ID'], input: undefined, message: `The cursor ${after} is ahead of the change feed (its last sequence is ${lastSeq}): the data was reset; reload and reconnect without a cursor` }],
@@ -85,7 +86,7 @@ export class ChangeStreams {
     const stream: Stream = { res, pending: [], unsubscribe: () => {}, closed: false };
     this.#open.add(stream);
     res.on('close', () => this.end(stream));
-    stream.unsubscribe = this.#feed.subscribe(
+    stream.unsubscribe = feed.subscribe(
       (change) => {
         if (stream.closed) return;
         stream.pending.push(this.frameOf(change));

@@ -8,7 +8,6 @@ import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
-import { parsedInputs } from '../actors/openCampaignRuntime.js';
 import { parseInput } from '../machines/ValidationError.js';
 import { tokenAuth } from './auth.js';
 import { ChangeStreams } from './changes.js';
@@ -17,13 +16,19 @@ import { HttpError, mapError } from './errors.js';
 import { openApiDocument, serveDocs } from './openapi.js';
 import { campaignRoutes } from './routes/campaignRoutes.js';
 import { serviceRoutes } from './routes/serviceRoutes.js';
+import { RuntimeGate } from './RuntimeGate.js';
+import type { Probe } from './schemas.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 /** Options of {@link createServer}; every one is checked (a `ValidationError` starts nothing). */
 export const CreateServerOptions = z.strictObject({
-  runtime: z.custom<CampaignRuntime>((value) => typeof value === 'object' && value !== null && 'send' in value, 'runtime must be a campaign runtime'),
+  /** The runtime, or the promise of it: the server listens at once and answers 503 NotReady until it resolves. */
+  runtime: z.custom<CampaignRuntime | Promise<CampaignRuntime>>(
+    (value) => typeof value === 'object' && value !== null && ('send' in value || 'then' in value),
+    'runtime must be a campaign runtime or the promise of one',
+  ),
   /** When set, every route requires `Authorization: Bearer <token>` (or the dashboard's session cookie). */
   token: z.string().min(1).max(4096).optional(),
   /** Largest accepted request body in bytes (default 256 KiB); larger ones get 413. */
@@ -38,6 +43,8 @@ export type CreateServerOptions = z.input<typeof CreateServerOptions>;
 export interface CampaignServer {
   /** The Hono app (its `fetch` serves requests without a socket). */
   readonly app: Hono;
+  /** Resolves with the runtime once it is open (the server answers 503 NotReady until then). */
+  readonly ready: Promise<CampaignRuntime>;
   /** Listens (default `127.0.0.1`, port 3000; port 0 picks a free one) and resolves with the real URL. */
   listen(options?: { port?: number; host?: string }): Promise<{ url: string; port: number }>;
   /**
@@ -60,15 +67,23 @@ export interface CampaignServer {
  */
 export function createServer(input: CreateServerOptions): CampaignServer {
   const options = parseInput(CreateServerOptions, input, 'server options');
-  const rt = options.runtime;
+  const gate = new RuntimeGate(options.runtime);
   const report = options.onError ?? ((error: unknown) => console.error('[campaigns service]', error));
-  const changes = new ChangeStreams(parsedInputs(rt), options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+  const changes = new ChangeStreams(() => gate.parsed, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
 
   let closing = false;
   let inflight = 0;
   let idle: (() => void) | null = null;
 
   const app = new Hono();
+  // probes for process managers and load balancers: alive at once; ready once every missed timer has fired
+  app.get('/healthz', (c) => c.json({ status: 'alive' } satisfies Probe));
+  app.get('/readyz', (c) => {
+    if (closing) return c.json({ status: 'stopping' }, 503, { 'Retry-After': '5' });
+    if (gate.failure) return c.json({ status: 'failed', reason: String((gate.failure as Error).message ?? gate.failure) }, 503);
+    if (!gate.ready) return c.json({ status: 'starting', since: gate.since }, 503, { 'Retry-After': '5' });
+    return c.json({ status: 'ready' });
+  });
   app.use(async (c, next) => {
     if (closing) {
       c.header('Connection', 'close');
@@ -96,8 +111,8 @@ export function createServer(input: CreateServerOptions): CampaignServer {
     }),
   );
   if (options.token) app.use(tokenAuth(options.token));
-  app.route('/api', campaignRoutes(rt));
-  app.route('/api', serviceRoutes(rt, changes));
+  app.route('/api', campaignRoutes(gate));
+  app.route('/api', serviceRoutes(gate, changes));
   const openapi = openApiDocument(app, SERVICE_VERSION);
   app.get('/openapi.json', async (c) => c.json(await openapi(c)));
   app.get('/docs/*', async (c, next) => (await serveDocs(c)) ?? next());
@@ -106,7 +121,7 @@ export function createServer(input: CreateServerOptions): CampaignServer {
   app.notFound((c) => c.json({ error: 'RouteNotFound', message: `No route ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => {
     const mapped = mapError(error);
-    if (mapped.status >= 500 && mapped.status !== 503) report(error);
+    if (mapped.body.error === 'InternalError') report(error);
     return c.json(mapped.body, mapped.status as ContentfulStatusCode, mapped.headers);
   });
 
@@ -114,6 +129,7 @@ export function createServer(input: CreateServerOptions): CampaignServer {
 
   return {
     app,
+    ready: gate.opened,
     listen({ port = 3000, host = '127.0.0.1' } = {}) {
       const http = createAdaptorServer({ fetch: app.fetch }) as Server;
       return new Promise((resolve, reject) => {

@@ -1,5 +1,7 @@
 import { HTTPException } from 'hono/http-exception';
+import { StoreUnavailableError } from '../persistence/errors.js';
 import {
+  CampaignUnreadableError,
   ConflictError,
   IdempotencyKeyReusedError,
   NotFoundError,
@@ -62,6 +64,17 @@ export function mapError(error: unknown): MappedError {
       campaignId: error.campaignId,
       expectedVersion: error.expectedVersion,
       actualVersion: error.actualVersion,
+    });
+  }
+  if (error instanceof StoreUnavailableError) {
+    return plain(503, { error: error.name, message: `The store cannot take writes now: ${error.reason}`, reason: error.reason }, { 'Retry-After': '30' });
+  }
+  if (error instanceof CampaignUnreadableError) {
+    return plain(500, {
+      error: error.name,
+      message: error.message,
+      campaignId: error.campaignId,
+      reason: `${error.reason}; the campaign is quarantined until its record is repaired or it is deleted (DELETE /api/campaigns/${encodeURIComponent(error.campaignId)})`,
     });
   }
   if (error instanceof RuntimeStoppedError) {

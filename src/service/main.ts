@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { StoreLockedError } from '../persistence/errors.js';
+import { StoreLockedError, StoreUnavailableError } from '../persistence/errors.js';
 import { loadStatelyConfig } from '../config/statelyConfig.js';
 import { startService } from './startService.js';
 
@@ -54,9 +54,10 @@ async function main(): Promise<number> {
     token: process.env['CAMPAIGNS_TOKEN'] || undefined,
     inspectPort: values.inspect ? port(values['inspect-port'], '--inspect-port', stately?.inspector.port ?? 8080) : undefined,
     inspectorUiUrl: stately?.inspector.url,
+    onListening: ({ url }) => console.log(`Campaigns service listening on ${url} (/healthz answers; the API answers once missed timers have fired)`),
   });
 
-  console.log(`Campaigns service listening on ${service.url}`);
+  console.log(`Ready on ${service.url}`);
   console.log(`  store      ${service.databasePath}`);
   if (service.demoCampaigns > 0) console.log(`  demo       ${service.demoCampaigns} campaigns created`);
   console.log(`  API        ${service.url}/api/campaigns   OpenAPI ${service.url}/openapi.json`);
@@ -100,6 +101,7 @@ main().then(
       process.exit(2);
     }
     if (error instanceof StoreLockedError) console.error(`Cannot open the store: ${error.message}`);
+    else if (error instanceof StoreUnavailableError) console.error(`Cannot open the store: ${error.reason}`);
     else if (code === 'EADDRINUSE') {
       console.error(`Port already in use: ${(error as Error).message}`);
     } else console.error(error);

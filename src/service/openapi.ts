@@ -34,7 +34,8 @@ export function openApiDocument(app: Hono, version: string): (c: Context) => Pro
         },
         security: [{}, { bearer: [] }],
       },
-      exclude: ['/openapi.json', /^\/docs/, /^\/dashboard/, '/', '/login'],
+      // the probes are for process managers and load balancers, not API clients (docs/api.md describes them)
+      exclude: ['/openapi.json', /^\/docs/, /^\/dashboard/, '/', '/login', '/healthz', '/readyz'],
       defaultValidationErrorResponse: false,
     });
     return { ...(await document), servers: [{ url: new URL(c.req.url).origin, description: 'This service' }] };

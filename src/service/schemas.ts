@@ -76,7 +76,7 @@ export const ErrorBody = z
   .object({
     error: z.string().meta({
       description:
-        'ValidationError, NotFoundError, TransitionRejectedError, ConflictError, RuntimeStoppedError, ShuttingDown, MalformedJson, PayloadTooLarge, UnsupportedMediaType, Unauthorized, RouteNotFound, InternalError',
+        'ValidationError, NotFoundError, TransitionRejectedError, ConflictError, IdempotencyKeyReusedError, IdempotencyKeyInFlight, CampaignUnreadableError, StoreFullError, StoreReadOnlyError, StoreUnavailableError, NotReady, RuntimeStoppedError, ShuttingDown, MalformedJson, PayloadTooLarge, UnsupportedMediaType, Unauthorized, RouteNotFound, InternalError',
     }),
     message: z.string(),
     issues: z.array(z.unknown()).optional().meta({ description: 'ValidationError: the zod issues' }),
@@ -92,7 +92,13 @@ export const ErrorBody = z
 export type ErrorBody = z.output<typeof ErrorBody>;
 
 export const CampaignPage = z
-  .object({ items: z.array(CampaignView), next: z.string().nullable().meta({ description: 'Pass back as `after` for the next page' }) })
+  .object({
+    items: z.array(CampaignView),
+    next: z.string().nullable().meta({ description: 'Pass back as `after` for the next page' }),
+    unreadable: z
+      .array(z.object({ id: z.string(), reason: z.string() }))
+      .meta({ description: 'Campaigns of this page whose stored record cannot be read (quarantined), left out of items' }),
+  })
   .meta({ id: 'CampaignPage' });
 export const Counts = z.record(z.string(), z.number().int()).meta({ id: 'Counts', description: 'Campaigns per status label' });
 export const History = z.object({ items: z.array(CampaignChange) }).meta({ id: 'History' });
@@ -154,3 +160,13 @@ export const Statechart = z
   })
   .meta({ id: 'Statechart' });
 export type Statechart = z.output<typeof Statechart>;
+
+/** What `/healthz` and `/readyz` answer. */
+export const Probe = z
+  .object({
+    status: z.enum(['alive', 'ready', 'starting', 'stopping', 'failed']),
+    since: z.string().optional().meta({ description: 'starting: since when' }),
+    reason: z.string().optional().meta({ description: 'failed: why the runtime could not open' }),
+  })
+  .meta({ id: 'Probe' });
+export type Probe = z.output<typeof Probe>;

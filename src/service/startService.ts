@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
+import { z } from 'zod';
 import { createInspectorServer } from '@statelyai/inspect/server';
 import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
 import type { Clock } from '../actors/Clock.js';
@@ -8,24 +8,29 @@ import { createCampaignRuntime } from '../createCampaignRuntime.js';
 import { sqliteStore } from '../persistence/sqlite/sqliteStore.js';
 import { createServer } from './createServer.js';
 import { seedDemo } from './demo.js';
+import { parseInput } from '../machines/ValidationError.js';
 
-export interface ServiceOptions {
+/** Options of {@link startService}; every one is checked (a `ValidationError` starts nothing). */
+export const ServiceOptions = z.strictObject({
   /** Directory of the SQLite store (`<dataDir>/campaigns.db`), created if missing. */
-  dataDir: string;
+  dataDir: z.string().trim().min(1).max(4096),
   /** HTTP port (default 3000; 0 picks a free one). */
-  port?: number;
-  host?: string;
+  port: z.number().int().min(0).max(65_535).optional(),
+  host: z.string().trim().min(1).max(255).optional(),
   /** Create demo campaigns when the store is empty (default true). */
-  demo?: boolean;
+  demo: z.boolean().optional(),
   /** Require this bearer token on every route. */
-  token?: string | undefined;
+  token: z.string().min(1).max(4096).optional(),
   /** Start a Stately inspector server on this port (0 picks a free one) and inspect every campaign actor. */
-  inspectPort?: number | undefined;
+  inspectPort: z.number().int().min(0).max(65_535).optional(),
   /** The inspector UI the bridge page embeds (default https://stately.ai/inspect). */
-  inspectorUiUrl?: string | undefined;
-  heartbeatMs?: number;
-  clock?: Clock;
-}
+  inspectorUiUrl: z.url().max(2048).optional(),
+  heartbeatMs: z.number().int().min(10).max(3_600_000).optional(),
+  clock: z.custom<Clock>((value) => typeof value === 'object' && value !== null && 'now' in value, 'clock must be a Clock').optional(),
+  /** Called as soon as the port listens — before start-up catch-up ends (`/healthz` answers, the API answers 503 NotReady). */
+  onListening: z.custom<(address: { url: string; port: number }) => void>((value) => typeof value === 'function').optional(),
+});
+export type ServiceOptions = z.input<typeof ServiceOptions>;
 
 export interface RunningService {
   url: string;
@@ -71,11 +76,12 @@ async function waitForListening(port: number, timeoutMs = 3_000): Promise<void> 
 
 /**
  * Starts the whole service: the SQLite-backed runtime, optional demo data and Stately inspector,
- * and the HTTP server (API + dashboard).
+ * and the HTTP server (API + dashboard). The port listens before the runtime has caught up with
+ * the timers that fell due while nothing ran (`onListening`); resolves once it is ready.
  */
-export async function startService(options: ServiceOptions): Promise<RunningService> {
+export async function startService(input: ServiceOptions): Promise<RunningService> {
+  const options = parseInput(ServiceOptions, input, 'service options');
   const dataDir = resolve(options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
   const databasePath = join(dataDir, 'campaigns.db');
 
   let inspector: { stop(): void } | null = null;
@@ -90,30 +96,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await waitForListening(inspectorPort);
   }
 
-  let runtime: CampaignRuntime;
-  try {
-    runtime = await createCampaignRuntime({
-      store: sqliteStore({ path: databasePath, thread: true }),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(inspectorPort !== null ? { inspect: { url: `ws://localhost:${inspectorPort}` } } : {}),
-    });
-  } catch (error) {
-    inspector?.stop();
-    throw error;
-  }
-
+  const opening = createCampaignRuntime({
+    store: sqliteStore({ path: databasePath, thread: true }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(inspectorPort !== null ? { inspect: { url: `ws://localhost:${inspectorPort}` } } : {}),
+  });
   const server = createServer({
-    runtime,
-    token: options.token,
+    runtime: opening,
+    ...(options.token ? { token: options.token } : {}),
     ...(options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {}),
   });
+  // listen at once: /healthz answers and the API says NotReady while missed timers fire
   let address: { url: string; port: number };
-  let demoCampaigns = 0;
   try {
-    if (options.demo ?? true) demoCampaigns = await seedDemo(runtime);
     address = await server.listen({ port: options.port ?? 3000, ...(options.host ? { host: options.host } : {}) });
   } catch (error) {
-    await runtime.stop();
+    inspector?.stop();
+    await opening.then((rt) => rt.stop()).catch(() => {});
+    throw error;
+  }
+  options.onListening?.(address);
+  let runtime: CampaignRuntime;
+  let demoCampaigns = 0;
+  try {
+    runtime = await opening;
+    if (options.demo ?? true) demoCampaigns = await seedDemo(runtime);
+  } catch (error) {
+    await server.close();
+    await opening.then((rt) => rt.stop()).catch(() => {});
     inspector?.stop();
     throw error;
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/actors/errors.js';
+import { Quarantine } from '../../src/actors/Quarantine.js';
 import { LiveCampaigns, restoreSnapshot } from '../../src/actors/LiveCampaigns.js';
 import { campaignWrite } from '../../src/actors/campaignWrite.js';
 import { memoryStore } from '../../src/persistence/index.js';
@@ -8,7 +9,7 @@ import { discount, T0 } from './parts.js';
 /** A store holding `ids`, written from live campaigns of a scratch cache. */
 async function storeWith(ids: string[]) {
   const store = memoryStore();
-  const scratch = new LiveCampaigns({ store, maxLive: 1_000, busy: () => false });
+  const scratch = new LiveCampaigns({ store, maxLive: 1_000, busy: () => false, quarantine: new Quarantine(() => 0) });
   for (const id of ids) {
     const live = scratch.create(id, discount(), T0);
     live.version = 1;
@@ -20,7 +21,7 @@ async function storeWith(ids: string[]) {
 describe('LiveCampaigns', () => {
   it('loads a stored campaign as a started actor with its version, status and timers', async () => {
     const store = await storeWith(['a']);
-    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false });
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
     const live = await cache.load('a');
     expect(live).toMatchObject({ id: 'a', preset: 'discount', version: 1, status: 'Draft', pending: 0, deleted: false });
     expect(live.actor.getSnapshot().status).toBe('active');
@@ -32,7 +33,7 @@ describe('LiveCampaigns', () => {
     const ids = Array.from({ length: 12 }, (_, i) => `c${i}`);
     const store = await storeWith(ids);
     const busy = new Set(['c0']);
-    const cache = new LiveCampaigns({ store, maxLive: 10, busy: (id) => busy.has(id) });
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: (id) => busy.has(id), quarantine: new Quarantine(() => 0) });
     for (const id of ids.slice(0, 11)) await cache.load(id);
     expect(cache.size).toBe(11);
     await cache.load('c1'); // c1 becomes the most recently used
@@ -46,7 +47,7 @@ describe('LiveCampaigns', () => {
 
   it('reads the committed snapshot: the live one when nothing is in flight, else the stored one', async () => {
     const store = await storeWith(['a']);
-    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false });
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
     const live = await cache.load('a');
     expect((await cache.committed('a'))!.snapshot).toBe(live.actor.getSnapshot());
     live.pending = 1; // a write in flight: memory is at version 2, the store at 1
@@ -59,7 +60,7 @@ describe('LiveCampaigns', () => {
 
   it('forgets a campaign whose memory ran ahead of the store, and removes a deleted one', async () => {
     const store = await storeWith(['a']);
-    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false });
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
     const first = await cache.load('a');
     cache.forget(first);
     const second = await cache.load('a');

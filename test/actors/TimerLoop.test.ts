@@ -11,7 +11,7 @@ async function loopWithCampaign() {
   const p = parts();
   const clock = createManualClock(T0);
   const errors: unknown[] = [];
-  const loop = new TimerLoop({ ...p, clock, batchSize: 10, onError: (e) => errors.push(e) });
+  const loop = new TimerLoop({ ...p, clock, batchSize: 10, retry: { initialMs: 1_000, maxMs: 60_000 }, onError: (e) => errors.push(e) });
   const campaign = p.live.create('a', discount(), T0);
   await p.writer.transitioned(campaign, created);
   campaign.actor.send({ type: 'PUBLISH', at: T0 } as CampaignEvent);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { campaignWrite, commandDetail } from '../../src/actors/campaignWrite.js';
+import { Quarantine } from '../../src/actors/Quarantine.js';
 import { LiveCampaigns } from '../../src/actors/LiveCampaigns.js';
 import { CampaignCommand } from '../../src/machines/index.js';
 import { memoryStore } from '../../src/persistence/index.js';
@@ -8,7 +9,7 @@ import { DAY, discount, T0 } from './parts.js';
 const entry = { event: 'PUBLISH', source: 'user' as const, from: 'Draft', at: T0, dueAt: null, commandId: 'k1', detail: { note: 1 } };
 
 function liveCampaign() {
-  const cache = new LiveCampaigns({ store: memoryStore(), maxLive: 10, busy: () => false });
+  const cache = new LiveCampaigns({ store: memoryStore(), maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
   const live = cache.create('a', discount(), T0);
   live.actor.send({ type: 'PUBLISH', at: T0 });
   live.version = 2;

@@ -1,6 +1,7 @@
 /** Helpers of the runtime parts' unit tests: a memory store and live campaigns made by the real statechart. */
 import { GroupCommit } from '../../src/actors/GroupCommit.js';
 import { Lanes } from '../../src/actors/Lanes.js';
+import { Quarantine } from '../../src/actors/Quarantine.js';
 import { LiveCampaigns } from '../../src/actors/LiveCampaigns.js';
 import { CampaignWriter } from '../../src/actors/CampaignWriter.js';
 import { CampaignDefinition, type CampaignDefinitionInput } from '../../src/machines/index.js';
@@ -23,7 +24,7 @@ export const discount = (over: Partial<CampaignDefinitionInput> = {}) =>
 export function parts(maxLive = 100) {
   const store = memoryStore();
   const lanes = new Lanes(() => live.evict());
-  const live = new LiveCampaigns({ store, maxLive, busy: (id) => lanes.busy(id) });
+  const live = new LiveCampaigns({ store, maxLive, busy: (id) => lanes.busy(id), quarantine: new Quarantine(() => 0) });
   const committed: number[] = [];
   const commits = new GroupCommit(store, (_, seqs) => committed.push(...seqs));
   const writer = new CampaignWriter(commits, live);

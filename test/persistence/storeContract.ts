@@ -310,6 +310,19 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
     });
 
     describe('timers', () => {
+      it('leaves out the campaigns it is told to (campaigns in backoff) from due timers and the next due instant', async () => {
+        await store.commit([
+          create('a', { timers: [['START', T0 + 10]] }),
+          create('b', { timers: [['START', T0 + 20]] }),
+          create('c', { timers: [['START', T0 + 30]] }),
+        ]);
+        expect((await store.dueTimers(T0 + 100, 10, ['a'])).map((t) => t.campaignId)).toEqual(['b', 'c']);
+        expect((await store.dueTimers(T0 + 100, 1, ['a', 'b'])).map((t) => t.campaignId)).toEqual(['c']);
+        expect(await store.nextDueAt(['a'])).toBe(T0 + 20);
+        expect(await store.nextDueAt(['a', 'b', 'c'])).toBeNull();
+        expect(await store.nextDueAt([])).toBe(T0 + 10);
+      });
+
       it('replaces a campaign’s timers with each write (complete set)', async () => {
         await store.commit([
           create('a', { timers: [['START', T0 + 10], ['END', T0 + 20]] }),

@@ -15,7 +15,7 @@ interface Started {
   output: () => string;
 }
 
-/** `npm start` without npm: tsx src/service/main.ts with the given arguments; resolves once it prints its URL. */
+/** `npm start` without npm: tsx src/service/main.ts with the given arguments; resolves once it is ready (its port listens earlier). */
 async function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
   const child = spawn(TSX, ['src/service/main.ts', ...args], {
     cwd: process.cwd(),
@@ -26,7 +26,7 @@ async function start(args: string[], env: Record<string, string> = {}): Promise<
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   for (let i = 0; i < 300; i++) {
-    const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
+    const url = /Ready on (http:\/\/\S+)/.exec(output)?.[1];
     if (url) return { child, url, output: () => output };
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 50));

@@ -127,10 +127,11 @@ class MemoryStore implements CampaignStore {
     return stored ? { ...stored } : null;
   }
 
-  async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
+  async dueTimers(until: number, limit: number, except: readonly string[] = []): Promise<TimerRecord[]> {
+    const skip = new Set(except);
     return [...this.#timers.values()]
       .flat()
-      .filter((t) => t.dueAt <= until)
+      .filter((t) => t.dueAt <= until && !skip.has(t.campaignId))
       .sort(byDue)
       .slice(0, limit)
       .map((t) => ({ ...t }));
@@ -140,9 +141,13 @@ class MemoryStore implements CampaignStore {
     return (this.#timers.get(campaignId) ?? []).map((t) => ({ ...t })).sort(byDue);
   }
 
-  async nextDueAt(): Promise<number | null> {
+  async nextDueAt(except: readonly string[] = []): Promise<number | null> {
+    const skip = new Set(except);
     let next: number | null = null;
-    for (const timers of this.#timers.values()) for (const t of timers) if (next === null || t.dueAt < next) next = t.dueAt;
+    for (const [id, timers] of this.#timers) {
+      if (skip.has(id)) continue;
+      for (const t of timers) if (next === null || t.dueAt < next) next = t.dueAt;
+    }
     return next;
   }
 

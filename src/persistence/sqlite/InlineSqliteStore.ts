@@ -200,6 +200,12 @@ export class InlineSqliteStore implements CampaignStore {
       nextDueAt: db.prepare<[], { next: number | null }>(
         'SELECT MIN(next_due_at) AS next FROM campaigns WHERE next_due_at IS NOT NULL',
       ),
+      dueCampaignsExcept: db.prepare<[number, string, number], DueRow>(
+        'SELECT id, timers, next_due_at FROM campaigns WHERE next_due_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_due_at, id LIMIT ?',
+      ),
+      nextDueAtExcept: db.prepare<[string], { next: number | null }>(
+        'SELECT next_due_at AS next FROM campaigns WHERE next_due_at IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_due_at LIMIT 1',
+      ),
       timerStats: db.prepare<[{ now: number }], { pending: number | null; overdue: number; oldest: number | null; next: number | null }>(
         `SELECT (SELECT SUM(json_array_length(timers)) FROM campaigns WHERE next_due_at IS NOT NULL) AS pending,
                 (SELECT COUNT(*) FROM campaigns, json_each(campaigns.timers)
@@ -337,8 +343,8 @@ export class InlineSqliteStore implements CampaignStore {
     return row ? { campaignId: row.campaign_id, result: row.result } : null;
   }
 
-  async dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
-    const rows = this.sql.dueCampaigns.all(until, limit);
+  async dueTimers(until: number, limit: number, except: readonly string[] = []): Promise<TimerRecord[]> {
+    const rows = except.length === 0 ? this.sql.dueCampaigns.all(until, limit) : this.sql.dueCampaignsExcept.all(until, JSON.stringify(except), limit);
     // timers of campaigns not fetched are due no earlier than the last fetched campaign's first timer
     const bound = rows.length === limit ? Math.min(until, rows.at(-1)!.next_due_at) : until;
     return rows
@@ -352,8 +358,8 @@ export class InlineSqliteStore implements CampaignStore {
     return row ? timersOf(campaignId, row.timers).sort(byDue) : [];
   }
 
-  async nextDueAt(): Promise<number | null> {
-    return this.sql.nextDueAt.get()?.next ?? null;
+  async nextDueAt(except: readonly string[] = []): Promise<number | null> {
+    return (except.length === 0 ? this.sql.nextDueAt.get() : this.sql.nextDueAtExcept.get(JSON.stringify(except)))?.next ?? null;
   }
 
   async timerStats(now: number): Promise<TimerStats> {

@@ -98,8 +98,8 @@ export class ThreadedSqliteStore implements CampaignStore {
   changes: CampaignStore['changes'] = (after, limit) => this.call('changes', after, limit);
   lastSeq: CampaignStore['lastSeq'] = () => this.call('lastSeq');
   idempotency: CampaignStore['idempotency'] = (commandId) => this.call('idempotency', commandId);
-  dueTimers: CampaignStore['dueTimers'] = (until, limit) => this.call('dueTimers', until, limit);
+  dueTimers: CampaignStore['dueTimers'] = (until, limit, except) => this.call('dueTimers', until, limit, except);
   timers: CampaignStore['timers'] = (campaignId) => this.call('timers', campaignId);
-  nextDueAt: CampaignStore['nextDueAt'] = () => this.call('nextDueAt');
+  nextDueAt: CampaignStore['nextDueAt'] = (except) => this.call('nextDueAt', except);
   timerStats: CampaignStore['timerStats'] = (now) => this.call('timerStats', now);
 }

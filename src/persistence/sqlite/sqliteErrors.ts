@@ -1,4 +1,4 @@
-import { accessSync, constants, statfsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { StoreFullError, StoreLockedError, StoreReadOnlyError, StoreUnavailableError } from '../errors.js';
 
@@ -11,6 +11,13 @@ const writable = (path: string) => {
   } catch (error) {
     return codeOf(error) === 'ENOENT';
   }
+};
+
+/** The closest directory of `path` that exists (the one a new directory would be made in). */
+const existingAncestor = (path: string) => {
+  let dir = dirname(path);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 };
 
 const diskFull = (path: string) => {
@@ -34,6 +41,8 @@ export function storageError(error: unknown, path: string): unknown {
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
     return new StoreReadOnlyError(path, options);
   }
+  // mkdir -p answers ENOENT when the directory it would create lies on a read-only file system
+  if (code === 'ENOENT' && !writable(existingAncestor(path))) return new StoreReadOnlyError(path, options);
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN' || code === 'EIO') {
     if (!writable(dirname(path)) || !writable(path)) return new StoreReadOnlyError(path, options);
     if (diskFull(path)) return new StoreFullError(path, options);

@@ -1,7 +1,5 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
-import type { CampaignRuntime } from '../../actors/CampaignRuntime.js';
-import { parsedInputs } from '../../actors/openCampaignRuntime.js';
 import { AdmitInput, Admission } from '../../machines/admission.js';
 import { CampaignCommand } from '../../machines/CampaignCommand.js';
 import { CampaignDefinition, CampaignPatch } from '../../machines/CampaignDefinition.js';
@@ -10,6 +8,7 @@ import { CountsQuery } from '../../actors/CampaignRuntime.js';
 import { fingerprint } from '../../actors/fingerprint.js';
 import { mapError } from '../errors.js';
 import { KeysInFlight } from '../KeysInFlight.js';
+import type { RuntimeGate } from '../RuntimeGate.js';
 import { BulkBody, BulkResult, CampaignPage, Counts, Forecast, History, IdempotencyHeaders, ListQuery, WriteHeaders } from '../schemas.js';
 import { jsonObjectBody, validate } from '../validate.js';
 import { bodyErrors, errors, json } from './responses.js';
@@ -18,24 +17,22 @@ const TAG = ['campaigns'];
 const etag = (view: CampaignView) => ({ ETag: `"${view.version}"` });
 const location = (view: CampaignView) => ({ ...etag(view), Location: `/api/campaigns/${encodeURIComponent(view.id)}` });
 
-type Parsed = ReturnType<typeof parsedInputs>;
 
 /** The command id of one campaign of a bulk request: always fits, whatever the key's length. */
 export const bulkCommandId = (key: string, campaignId: string) => `bulk:${fingerprint([key, campaignId])}`;
 
 /** The campaign routes under `/api`: every request validated with the runtime's own schemas, parsed once. */
-export function campaignRoutes(rt: CampaignRuntime): Hono {
+export function campaignRoutes(gate: RuntimeGate): Hono {
   const app = new Hono();
-  const parsed = parsedInputs(rt);
   const keys = new KeysInFlight();
-  creating(app, parsed, keys);
-  commanding(app, parsed, keys);
-  reading(app, rt, parsed);
+  creating(app, gate, keys);
+  commanding(app, gate, keys);
+  reading(app, gate);
   return app;
 }
 
 /** Create and duplicate. */
-function creating(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
+function creating(app: Hono, gate: RuntimeGate, keys: KeysInFlight): void {
   app.post(
     '/campaigns',
     describeRoute({
@@ -50,7 +47,7 @@ function creating(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
     validate('header', IdempotencyHeaders),
     async (c) => {
       const key = c.req.valid('header')['idempotency-key'];
-      const view = await keys.run(key, () => parsed.create(c.req.valid('json'), key ? { commandId: key } : {}));
+      const view = await keys.run(key, () => gate.parsed.create(c.req.valid('json'), key ? { commandId: key } : {}));
       return c.json(view, 201, location(view));
     },
   );
@@ -67,14 +64,14 @@ function creating(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
     jsonObjectBody({ optional: true }),
     validate('json', CampaignPatch),
     async (c) => {
-      const view = await parsed.duplicate(c.req.param('id'), c.req.valid('json'));
+      const view = await gate.parsed.duplicate(c.req.param('id'), c.req.valid('json'));
       return c.json(view, 201, location(view));
     },
   );
 }
 
 /** Commands, one campaign or many, and delete. */
-function commanding(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
+function commanding(app: Hono, gate: RuntimeGate, keys: KeysInFlight): void {
   app.post(
     '/campaigns/:id/commands',
     describeRoute({
@@ -90,7 +87,7 @@ function commanding(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
     async (c) => {
       const headers = c.req.valid('header');
       const view = await keys.run(headers['idempotency-key'], () =>
-        parsed.send(c.req.param('id'), c.req.valid('json'), {
+        gate.parsed.send(c.req.param('id'), c.req.valid('json'), {
           source: 'user',
           ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
           ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
@@ -122,10 +119,10 @@ function commanding(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
           const options = key ? { commandId: bulkCommandId(key, id) } : {};
           try {
             if (command.type === 'DELETE') {
-              await parsed.delete(id, options);
+              await gate.parsed.delete(id, options);
               return { id, ok: true as const, campaign: null };
             }
-            return { id, ok: true as const, campaign: await parsed.send(id, command, { ...options, source: 'user' }) };
+            return { id, ok: true as const, campaign: await gate.parsed.send(id, command, { ...options, source: 'user' }) };
           } catch (caught) {
             const mapped = mapError(caught);
             return { id, ok: false as const, httpStatus: mapped.status, error: mapped.body };
@@ -149,7 +146,7 @@ function commanding(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
     async (c) => {
       const headers = c.req.valid('header');
       await keys.run(headers['idempotency-key'], () =>
-        parsed.delete(c.req.param('id'), {
+        gate.parsed.delete(c.req.param('id'), {
           ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
           ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
         }),
@@ -160,7 +157,7 @@ function commanding(app: Hono, parsed: Parsed, keys: KeysInFlight): void {
 }
 
 /** Lists, counts, one campaign, its history and forecast, and admission. */
-function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
+function reading(app: Hono, gate: RuntimeGate): void {
   app.get(
     '/campaigns',
     describeRoute({
@@ -171,7 +168,7 @@ function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
       responses: { 200: json('One page', CampaignPage), ...errors(400) },
     }),
     validate('query', ListQuery),
-    async (c) => c.json(await parsed.listPage(c.req.valid('query'))),
+    async (c) => c.json(await gate.parsed.listPage(c.req.valid('query'))),
   );
 
   app.get(
@@ -184,7 +181,7 @@ function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
       responses: { 200: json('Counts by status', Counts), ...errors(400) },
     }),
     validate('query', CountsQuery),
-    async (c) => c.json(await parsed.counts(c.req.valid('query'))),
+    async (c) => c.json(await gate.parsed.counts(c.req.valid('query'))),
   );
 
   app.get(
@@ -197,7 +194,7 @@ function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
       responses: { 200: json('The campaign', CampaignView), ...errors(404) },
     }),
     async (c) => {
-      const view = await rt.get(c.req.param('id'));
+      const view = await gate.runtime.get(c.req.param('id'));
       return c.json(view, 200, etag(view));
     },
   );
@@ -211,7 +208,7 @@ function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
       tags: TAG,
       responses: { 200: json('History', History), ...errors(404) },
     }),
-    async (c) => c.json({ items: await rt.history(c.req.param('id')) }),
+    async (c) => c.json({ items: await gate.runtime.history(c.req.param('id')) }),
   );
 
   app.get(
@@ -223,7 +220,7 @@ function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
       tags: TAG,
       responses: { 200: json('Forecast', Forecast), ...errors(404) },
     }),
-    async (c) => c.json({ items: await rt.forecast(c.req.param('id')) }),
+    async (c) => c.json({ items: await gate.runtime.forecast(c.req.param('id')) }),
   );
 
   app.post(
@@ -237,6 +234,6 @@ function reading(app: Hono, rt: CampaignRuntime, parsed: Parsed): void {
     }),
     jsonObjectBody(),
     validate('json', AdmitInput),
-    async (c) => c.json(await parsed.admit(c.req.param('id'), c.req.valid('json'))),
+    async (c) => c.json(await gate.parsed.admit(c.req.param('id'), c.req.valid('json'))),
   );
 }

@@ -24,8 +24,8 @@ export function errors(...statuses: (keyof typeof ERRORS)[]): Record<number, Res
   const out: Record<number, ResponseSpec> = {};
   for (const status of statuses) out[status] = json(ERRORS[status], ErrorBody);
   out[401] = json('Missing or invalid bearer token (only when the service runs with CAMPAIGNS_TOKEN)', ErrorBody);
-  out[500] = json('Unexpected server error (InternalError): logged by the service, never detailed in the body', ErrorBody);
-  out[503] = json('The service is shutting down or its runtime is stopped', ErrorBody);
+  out[500] = json('A stored campaign cannot be read (CampaignUnreadableError, quarantined), or an unexpected error (InternalError: logged, never detailed)', ErrorBody);
+  out[503] = json('Not ready yet (start-up catch-up), shutting down, or the store cannot take writes (StoreFullError: storage full, StoreReadOnlyError); Retry-After says when to try again', ErrorBody);
   return out;
 }
 

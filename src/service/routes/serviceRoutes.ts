@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { describeRoute } from 'hono-openapi';
 import { z } from 'zod';
-import { type CampaignRuntime, RuntimeHealth } from '../../actors/CampaignRuntime.js';
+import { RuntimeHealth } from '../../actors/CampaignRuntime.js';
 import { presetCommands } from '../../machines/describeCampaign.js';
 import { presets } from '../../machines/presets/index.js';
 import type { ChangeStreams } from '../changes.js';
+import type { RuntimeGate } from '../RuntimeGate.js';
 import { ChangesQuery, PresetInfo, Statechart, StreamHeaders } from '../schemas.js';
 import { statechart } from '../statechart.js';
 import { validate } from '../validate.js';
@@ -13,7 +14,7 @@ import { errors, json } from './responses.js';
 const TAG = ['service'];
 
 /** The service routes under `/api`: health, presets, the statechart and the change stream. */
-export function serviceRoutes(rt: CampaignRuntime, changes: ChangeStreams): Hono {
+export function serviceRoutes(gate: RuntimeGate, changes: ChangeStreams): Hono {
   const chart = statechart();
   const presetInfo = Object.values(presets).map((preset) => ({
     name: preset.name,
@@ -36,7 +37,7 @@ export function serviceRoutes(rt: CampaignRuntime, changes: ChangeStreams): Hono
       responses: { 200: json('Healthy', RuntimeHealth), ...errors(), 503: json('Unhealthy (or shutting down)', RuntimeHealth) },
     }),
     async (c) => {
-      const health = await rt.health();
+      const health = await gate.runtime.health();
       return c.json(health, health.ok ? 200 : 503);
     },
   );
