@@ -10,12 +10,29 @@ export class CampaignError extends Error {
 
 export type ValidationIssue = z.core.$ZodIssue;
 
-/** Input did not validate; nothing was written. `issues` are zod's. */
+const MAX_ISSUES = 20;
+const MAX_KEYS = 20;
+const MAX_MESSAGE = 2_000;
+
+/** At most 20 issues, each listing at most 20 keys: an error never grows with the input it refuses. */
+function bounded(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  return issues.slice(0, MAX_ISSUES).map((issue) => {
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > MAX_KEYS) {
+      const keys = [...issue.keys.slice(0, MAX_KEYS), `… ${issue.keys.length - MAX_KEYS} more`];
+      return { ...issue, keys, message: `Unrecognized keys: ${keys.map((k) => `"${k}"`).join(', ')}` };
+    }
+    return issue.message.length > 500 ? { ...issue, message: `${issue.message.slice(0, 500)}…` } : issue;
+  });
+}
+
+/** Input did not validate; nothing was written. `issues` are zod's (the first 20; lists of keys cut at 20). */
 export class ValidationError extends CampaignError {
   readonly issues: ValidationIssue[];
   constructor(issues: ValidationIssue[], what = 'input') {
-    super(`Invalid ${what}:\n${z.prettifyError(new z.ZodError(issues))}`);
-    this.issues = issues;
+    const kept = bounded(issues);
+    const text = `Invalid ${what}:\n${z.prettifyError(new z.ZodError(kept))}${issues.length > kept.length ? `\n(${issues.length - kept.length} more issues)` : ''}`;
+    super(text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text);
+    this.issues = kept;
   }
 }
 

@@ -18,6 +18,9 @@ export const ListQuery = CampaignListQuery.extend({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
+/** The `:id` of a campaign route: an id the runtime could have made (so no error echoes more than this). */
+export const CampaignIdParam = z.object({ id: z.string().min(1).max(200) });
+
 /** Query of `GET /api/changes`. */
 export const ChangesQuery = z.strictObject({
   after: z.coerce.number().int().min(0).optional().meta({ description: 'Resume after this sequence number (Last-Event-ID wins)' }),

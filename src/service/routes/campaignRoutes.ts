@@ -9,7 +9,7 @@ import { fingerprint } from '../../actors/fingerprint.js';
 import { mapError } from '../errors.js';
 import { KeysInFlight } from '../KeysInFlight.js';
 import type { RuntimeGate } from '../RuntimeGate.js';
-import { BulkBody, BulkResult, CampaignPage, Counts, Forecast, History, IdempotencyHeaders, ListQuery, WriteHeaders } from '../schemas.js';
+import { BulkBody, BulkResult, CampaignIdParam, CampaignPage, Counts, Forecast, History, IdempotencyHeaders, ListQuery, WriteHeaders } from '../schemas.js';
 import { jsonObjectBody, validate } from '../validate.js';
 import { bodyErrors, errors, json } from './responses.js';
 
@@ -61,10 +61,11 @@ function creating(app: Hono, gate: RuntimeGate, keys: KeysInFlight): void {
       tags: TAG,
       responses: { 201: json('The copy (Location: its URL)', CampaignView), ...bodyErrors(404) },
     }),
+    validate('param', CampaignIdParam),
     jsonObjectBody({ optional: true }),
     validate('json', CampaignPatch),
     async (c) => {
-      const view = await gate.parsed.duplicate(c.req.param('id'), c.req.valid('json'));
+      const view = await gate.parsed.duplicate(c.req.valid('param').id, c.req.valid('json'));
       return c.json(view, 201, location(view));
     },
   );
@@ -81,13 +82,14 @@ function commanding(app: Hono, gate: RuntimeGate, keys: KeysInFlight): void {
       tags: TAG,
       responses: { 200: json('The campaign after the command (ETag: its version)', CampaignView), ...bodyErrors(404, 409, 422) },
     }),
+    validate('param', CampaignIdParam),
     jsonObjectBody(),
     validate('json', CampaignCommand),
     validate('header', WriteHeaders),
     async (c) => {
       const headers = c.req.valid('header');
       const view = await keys.run(headers['idempotency-key'], () =>
-        gate.parsed.send(c.req.param('id'), c.req.valid('json'), {
+        gate.parsed.send(c.req.valid('param').id, c.req.valid('json'), {
           source: 'user',
           ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
           ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
@@ -142,11 +144,12 @@ function commanding(app: Hono, gate: RuntimeGate, keys: KeysInFlight): void {
       tags: TAG,
       responses: { 204: { description: 'Deleted' }, ...errors(400, 404, 409, 422) },
     }),
+    validate('param', CampaignIdParam),
     validate('header', WriteHeaders),
     async (c) => {
       const headers = c.req.valid('header');
       await keys.run(headers['idempotency-key'], () =>
-        gate.parsed.delete(c.req.param('id'), {
+        gate.parsed.delete(c.req.valid('param').id, {
           ...(headers['if-match'] !== undefined ? { expectedVersion: headers['if-match'] } : {}),
           ...(headers['idempotency-key'] ? { commandId: headers['idempotency-key'] } : {}),
         }),
@@ -193,8 +196,9 @@ function reading(app: Hono, gate: RuntimeGate): void {
       tags: TAG,
       responses: { 200: json('The campaign', CampaignView), ...errors(404) },
     }),
+    validate('param', CampaignIdParam),
     async (c) => {
-      const view = await gate.runtime.get(c.req.param('id'));
+      const view = await gate.runtime.get(c.req.valid('param').id);
       return c.json(view, 200, etag(view));
     },
   );
@@ -208,7 +212,8 @@ function reading(app: Hono, gate: RuntimeGate): void {
       tags: TAG,
       responses: { 200: json('History', History), ...errors(404) },
     }),
-    async (c) => c.json({ items: await gate.runtime.history(c.req.param('id')) }),
+    validate('param', CampaignIdParam),
+    async (c) => c.json({ items: await gate.runtime.history(c.req.valid('param').id) }),
   );
 
   app.get(
@@ -220,7 +225,8 @@ function reading(app: Hono, gate: RuntimeGate): void {
       tags: TAG,
       responses: { 200: json('Forecast', Forecast), ...errors(404) },
     }),
-    async (c) => c.json({ items: await gate.runtime.forecast(c.req.param('id')) }),
+    validate('param', CampaignIdParam),
+    async (c) => c.json({ items: await gate.runtime.forecast(c.req.valid('param').id) }),
   );
 
   app.post(
@@ -232,8 +238,9 @@ function reading(app: Hono, gate: RuntimeGate): void {
       tags: TAG,
       responses: { 200: json('The answer', Admission), ...bodyErrors(404) },
     }),
+    validate('param', CampaignIdParam),
     jsonObjectBody(),
     validate('json', AdmitInput),
-    async (c) => c.json(await gate.parsed.admit(c.req.param('id'), c.req.valid('json'))),
+    async (c) => c.json(await gate.parsed.admit(c.req.valid('param').id, c.req.valid('json'))),
   );
 }
