@@ -33,6 +33,7 @@ export {
   IdempotencyKeyReusedError,
   NotFoundError,
   RuntimeStoppedError,
+  StaleCampaignError,
   TransitionRejectedError,
   ValidationError,
   type CampaignPage,
@@ -49,6 +50,8 @@ export {
 export { connectInspector, type InspectorConnection } from './inspector/index.js';
 export {
   memoryStore,
+  postgresStore,
+  PostgresStoreOptions,
   sqliteStore,
   cursorOf,
   StoreConflictError,

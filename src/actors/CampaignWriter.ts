@@ -8,7 +8,7 @@ import type { PresetName } from '../machines/Preset.js';
 import type { CampaignRecord, CampaignWrite } from '../persistence/CampaignStore.js';
 import { StoreConflictError } from '../persistence/errors.js';
 import { type CampaignState, campaignWrite, type ChangeEntry } from './campaignWrite.js';
-import { ConflictError } from './errors.js';
+import { StaleCampaignError } from './errors.js';
 import type { GroupCommit } from './GroupCommit.js';
 import type { LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
 
@@ -92,7 +92,7 @@ export class CampaignWriter {
     try {
       await this.#commits.enqueue(campaignWrite(state, record.version, entry, idempotency(entry, null)));
     } catch (error) {
-      throw error instanceof StoreConflictError ? new ConflictError({ campaignId: record.id, message: error.message }) : error;
+      throw error instanceof StoreConflictError ? new StaleCampaignError({ campaignId: record.id, message: error.message }) : error;
     }
   }
 
@@ -111,7 +111,7 @@ export class CampaignWriter {
       (error: unknown) => {
         live.pending -= 1;
         this.#live.forget(live);
-        throw error instanceof StoreConflictError ? new ConflictError({ campaignId: live.id, message: error.message }) : error;
+        throw error instanceof StoreConflictError ? new StaleCampaignError({ campaignId: live.id, message: error.message }) : error;
       },
     );
   }

@@ -45,6 +45,11 @@ export interface LiveCampaignsOptions {
   busy: (id: string) => boolean;
   /** Where unreadable records are reported (and released once they read again). */
   quarantine: Quarantine;
+  /**
+   * Other runtimes write the same store (`sharing: 'shared'`): every load and read asks the store
+   * for the campaign's version first, and a cached actor is used only when it is still current.
+   */
+  shared?: boolean;
 }
 
 /**
@@ -93,6 +98,7 @@ export class LiveCampaigns {
   readonly #inspect: InspectOption | undefined;
   readonly #busy: (id: string) => boolean;
   readonly #quarantine: Quarantine;
+  readonly #shared: boolean;
   readonly #cache = new Map<string, LiveCampaign>();
 
   constructor(options: LiveCampaignsOptions) {
@@ -101,6 +107,7 @@ export class LiveCampaigns {
     this.#inspect = options.inspect;
     this.#busy = options.busy;
     this.#quarantine = options.quarantine;
+    this.#shared = options.shared ?? false;
   }
 
   get size(): number {
@@ -110,14 +117,23 @@ export class LiveCampaigns {
   /** The live campaign, from the cache (marked most recently used) or restored from the store. */
   async load(id: string): Promise<LiveCampaign> {
     const cached = this.#cache.get(id);
-    if (cached) {
+    if (cached && !this.#shared) {
       if (cached.deleted) throw new NotFoundError(id);
       this.#cache.delete(id);
       this.#cache.set(id, cached);
       return cached;
     }
     const record = await this.#store.get(id);
-    if (!record) throw new NotFoundError(id);
+    if (!record) {
+      if (cached) this.remove(cached); // deleted by another runtime
+      throw new NotFoundError(id);
+    }
+    if (cached && cached.version === record.version && cached.pending === 0 && !cached.deleted) {
+      this.#cache.delete(id);
+      this.#cache.set(id, cached);
+      return cached;
+    }
+    if (cached) this.remove(cached); // another runtime moved it on: start from what is stored
     const actor = this.read(record, this.#inspect).start();
     return this.add({
       id,
@@ -162,7 +178,7 @@ export class LiveCampaigns {
    */
   async committed(id: string): Promise<CommittedCampaign | null> {
     const live = this.#cache.get(id);
-    if (live && live.pending === 0 && !live.deleted) return { snapshot: live.actor.getSnapshot(), meta: live };
+    if (live && live.pending === 0 && !live.deleted && !this.#shared) return { snapshot: live.actor.getSnapshot(), meta: live };
     const record = await this.#store.get(id);
     return record ? { snapshot: this.committedSnapshot(record), meta: record } : null;
   }

@@ -41,9 +41,13 @@ import {
   ConflictError,
   NotFoundError,
   RuntimeStoppedError,
+  StaleCampaignError,
   TransitionRejectedError,
   ValidationError,
 } from './errors.js';
+
+/** Attempts of a command whose write keeps losing races with other runtimes. */
+const MAX_ATTEMPTS = 8;
 import { GroupCommit } from './GroupCommit.js';
 import { Idempotency } from './Idempotency.js';
 import { Lanes } from './Lanes.js';
@@ -67,6 +71,7 @@ export class RuntimeCore implements ParsedInputs {
   readonly #feed: ChangeFeed;
   readonly #quarantine: Quarantine;
   #stopped = false;
+  #unwatch: (() => void) | null = null;
 
   constructor(options: RuntimeOptions) {
     const store = options.store;
@@ -81,6 +86,7 @@ export class RuntimeCore implements ParsedInputs {
       inspect: options.inspect,
       busy: (id) => this.#lanes.busy(id),
       quarantine: this.#quarantine,
+      shared: store.sharing === 'shared',
     });
     this.#idempotency = new Idempotency(store);
     this.#feed = new ChangeFeed(store, onError);
@@ -114,13 +120,19 @@ export class RuntimeCore implements ParsedInputs {
   async open(): Promise<void> {
     await this.#store.open();
     await this.#feed.open();
+    // runtimes sharing the store: follow their commits (the feed reads on, the timer loop re-arms)
+    this.#unwatch =
+      this.#store.watch?.((signal) => {
+        if (signal.lastSeq !== null) this.#feed.advance(signal.lastSeq);
+        if (signal.nextDueAt !== null) this.#timers.wake(signal.nextDueAt);
+      }) ?? null;
     await this.#timers.fireDue();
   }
 
   async create(definition: CampaignDefinition, options: CreateOptions): Promise<CampaignView> {
     this.assertRunning();
     const print = fingerprint({ definition, id: options.id ?? null });
-    return this.#idempotency.run(options.commandId, { campaignId: null, type: 'CREATE', fingerprint: print }, () => {
+    return this.retried(() => this.#idempotency.run(options.commandId, { campaignId: null, type: 'CREATE', fingerprint: print }, () => {
       const id = options.id ?? randomUUID();
       return this.#lanes.run(id, async () => {
         if (this.#live.has(id) || (await this.#store.get(id))) {
@@ -131,13 +143,13 @@ export class RuntimeCore implements ParsedInputs {
         }
         return this.insert(id, definition, options.commandId === undefined ? undefined : { commandId: options.commandId, fingerprint: print }, null);
       });
-    });
+    }));
   }
 
   async send(id: string, command: CampaignCommand, options: z.output<typeof SendOptions>): Promise<CampaignView> {
     this.assertRunning();
     const print = fingerprint({ campaignId: id, command, expectedVersion: options.expectedVersion ?? null, source: options.source });
-    return this.#idempotency.run(options.commandId, { campaignId: id, type: command.type, fingerprint: print }, () =>
+    return this.retried(() => this.#idempotency.run(options.commandId, { campaignId: id, type: command.type, fingerprint: print }, () =>
       this.onCampaign(id, options.expectedVersion, (live, now) => {
         const status = live.status;
         if (isSystemCommand(command.type) && options.source !== 'system') {
@@ -158,13 +170,13 @@ export class RuntimeCore implements ParsedInputs {
           fingerprint: print,
         });
       }),
-    );
+    ));
   }
 
   async delete(id: string, options: DeleteOptions): Promise<void> {
     this.assertRunning();
     const print = fingerprint({ campaignId: id, expectedVersion: options.expectedVersion ?? null });
-    await this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE', fingerprint: print }, async () => {
+    await this.retried(() => this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE', fingerprint: print }, async () => {
       const entry = { event: 'DELETE', source: 'user' as const, dueAt: null, commandId: options.commandId ?? null, fingerprint: print };
       try {
         return await this.onCampaign(id, options.expectedVersion, (live, now) => {
@@ -188,7 +200,7 @@ export class RuntimeCore implements ParsedInputs {
           return null;
         });
       }
-    });
+    }));
   }
 
   async duplicate(id: string, patch: CampaignPatch): Promise<CampaignView> {
@@ -292,6 +304,7 @@ export class RuntimeCore implements ParsedInputs {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#unwatch?.();
     await this.#timers.stop();
     await this.#lanes.settled();
     await this.#commits.drain();
@@ -362,6 +375,20 @@ export class RuntimeCore implements ParsedInputs {
       }
       return outcome;
     });
+  }
+
+  /**
+   * Runs a command again on the fresh state when its write lost a race with another runtime
+   * sharing the store (bounded); a command id the winner recorded then answers its first result.
+   */
+  private async retried<T>(attempt: () => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!(error instanceof StaleCampaignError) || n >= MAX_ATTEMPTS || this.#store.sharing !== 'shared') throw error;
+      }
+    }
   }
 
   private rejected(live: LiveCampaign, command: string, reason: string, now: number): TransitionRejectedError {

@@ -3,7 +3,7 @@ import { timerName } from '../machines/CampaignContext.js';
 import type { CampaignStore, CampaignWrite, TimerRecord } from '../persistence/CampaignStore.js';
 import type { Clock, ClockTimer } from './Clock.js';
 import type { CampaignWriter } from './CampaignWriter.js';
-import { NotFoundError } from './errors.js';
+import { NotFoundError, StaleCampaignError } from './errors.js';
 import type { GroupCommit } from './GroupCommit.js';
 import type { Lanes } from './Lanes.js';
 import type { LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
@@ -114,6 +114,11 @@ export class TimerLoop {
     return commits;
   }
 
+  /** Another runtime sharing the store armed a timer (or its claim on one expires) at `dueAt`. */
+  wake(dueAt: number): void {
+    this.arm(dueAt);
+  }
+
   /** After a durable batch: re-arms the clock if a write armed an earlier timer. */
   committed(writes: readonly CampaignWrite[]): void {
     let earliest: number | null = null;
@@ -207,6 +212,8 @@ export class TimerLoop {
       });
       this.#retrying.delete(row.campaignId);
     } catch (error) {
+      // another runtime sharing the store moved the campaign on (it may have fired this very timer): nothing failed
+      if (error instanceof StaleCampaignError) return;
       failed.set(row.campaignId, reasonOf(error));
     }
   }
@@ -276,6 +283,8 @@ export class TimerLoop {
    */
   private reconcile(campaign: LiveCampaign, row: TimerRecord): void {
     if (campaign.timers.some((t) => t.eventType === row.eventType && t.dueAt === row.dueAt)) return;
-    this.#o.writer.repair(campaign).catch((error) => this.#o.onError(error));
+    this.#o.writer.repair(campaign).catch((error) => {
+      if (!(error instanceof StaleCampaignError)) this.#o.onError(error);
+    });
   }
 }

@@ -43,6 +43,13 @@ export class ConflictError extends CampaignError {
 }
 
 /**
+ * The store refused a write because the campaign is no longer at the version it was based on:
+ * another runtime sharing the store changed it (or a duplicate command won). The runtime retries
+ * a command on the fresh state; a caller sees this only when the campaign kept changing under it.
+ */
+export class StaleCampaignError extends ConflictError {}
+
+/**
  * A `commandId` (an HTTP `Idempotency-Key`) came back with another request than the one it was
  * first used for: a different command, payload or campaign. The first request's result stands;
  * nothing was applied.

@@ -31,6 +31,7 @@ export {
   IdempotencyKeyReusedError,
   NotFoundError,
   RuntimeStoppedError,
+  StaleCampaignError,
   TransitionRejectedError,
   ValidationError,
   parseInput,

@@ -103,13 +103,31 @@ export interface TimerStats {
   nextDueAt: number | null;
 }
 
+/** What another runtime sharing the store committed: where the feed ends now, its earliest new timer. */
+export interface StoreSignal {
+  lastSeq: number | null;
+  nextDueAt: number | null;
+}
+
 /**
  * A place campaigns live. Reads may run while a commit is in flight; `commit` calls are made
- * one at a time by the runtime. Records are listed newest first (`createdAt`, then `id`).
+ * one at a time by each runtime. Records are listed newest first (`createdAt`, then `id`).
  */
 export interface CampaignStore {
   /** Adapter name, for messages. */
   readonly kind: string;
+  /**
+   * `exclusive` (default): this runtime is the store's only writer (SQLite locks the file, memory is
+   * one process). `shared`: any number of runtimes write it at once — the runtime then checks the
+   * version of what it caches before deciding on a command, retries a command another runtime
+   * raced, and follows their commits through `watch`.
+   */
+  readonly sharing?: 'exclusive' | 'shared';
+  /**
+   * Shared stores: calls `listener` when another runtime committed (NOTIFY or the like) and at
+   * least every poll interval (the safety net for lost notifications). Returns the stop function.
+   */
+  watch?(listener: (signal: StoreSignal) => void): () => void;
   /** Opens (and migrates) the store; rejects with `StoreLockedError`, `StoreVersionError` or `StoreDriverMissingError`. */
   open(): Promise<void>;
   close(): Promise<void>;
@@ -133,12 +151,18 @@ export interface CampaignStore {
   idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null>;
   /**
    * Pending timers due at or before `until`, earliest first (ties by campaign id), leaving out the
-   * campaigns in `except` (the runtime's campaigns in backoff).
+   * campaigns in `except` (the runtime's campaigns in backoff). A shared store claims the
+   * campaigns it returns for this store instance for a lease (`FOR UPDATE SKIP LOCKED`): another
+   * instance gets them only once the lease expired (its holder died) or after a write released it.
    */
   dueTimers(until: number, limit: number, except?: readonly string[]): Promise<TimerRecord[]>;
   /** A campaign's pending timers, earliest first (for checks and tools: the runtime derives them from the snapshot). */
   timers(campaignId: string): Promise<TimerRecord[]>;
-  /** The earliest pending timer's due instant (cheap: the runtime calls it after every batch of timers). */
+  /**
+   * The earliest instant a pending timer may be fired here (cheap: the runtime calls it after every
+   * batch of timers): its due instant, or — claimed by another instance of a shared store — when the
+   * claim expires.
+   */
   nextDueAt(except?: readonly string[]): Promise<number | null>;
   /** Counts for health checks (may scan). */
   timerStats(now: number): Promise<TimerStats>;

@@ -13,6 +13,7 @@ export {
   type ChangeSource,
   type ListQuery,
   type StatusCount,
+  type StoreSignal,
   type TimerRecord,
   type TimerStats,
   cursorOf,
@@ -34,5 +35,7 @@ export {
 } from './errors.js';
 export { loadDriver, type Importer } from './loadDriver.js';
 export { memoryStore } from './memory/memoryStore.js';
+export { postgresStore } from './postgres/postgresStore.js';
+export { PostgresStoreOptions } from './postgres/PostgresOptions.js';
 export { sqliteStore } from './sqlite/sqliteStore.js';
 export { SqliteStoreOptions } from './sqlite/SqliteStoreOptions.js';

@@ -5,9 +5,9 @@ import { type Harness, harness, STORE_KINDS } from '../support/runtime.js';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Waits for the feed's deliveries (store reads: on PostgreSQL they are network round trips). */
 const waitFor = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setImmediate(r));
-  expect(check()).toBe(true);
+  await expect.poll(check, { timeout: 5_000, interval: 2 }).toBe(true);
 };
 
 describe.each(STORE_KINDS)('the change feed on the %s store', (kind) => {

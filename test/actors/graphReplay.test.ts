@@ -9,7 +9,7 @@ import {
 import { isSystemCommand } from '../../src/machines/index.js';
 import { checkInvariants } from '../support/invariants.js';
 import { eventKey, exploreModel, minimalCoverPaths, type ModelGraph, type TimedPath, transitionCoverPaths } from '../support/model.js';
-import { storeFactory, type StoreKind } from '../support/runtime.js';
+import { STORE_KINDS, storeFactory, type StoreKind } from '../support/runtime.js';
 import { created, scenarios } from '../support/scenarios.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -66,11 +66,11 @@ async function replay(graph: ModelGraph, path: TimedPath, kind: StoreKind): Prom
     return path.steps.length - 1;
   } finally {
     await rt.stop();
-    stores.cleanup();
+    await stores.cleanup();
   }
 }
 
-describe.each(['memory', 'sqlite'] as const)('graph paths replayed through the runtime (%s store)', (kind) => {
+describe.each(STORE_KINDS)('graph paths replayed through the runtime (%s store)', (kind) => {
   for (const scenario of scenarios) {
     it(`${scenario.name}: every transition, persisted and restored at every step`, async () => {
       const graph = exploreModel(scenario);

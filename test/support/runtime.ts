@@ -9,24 +9,32 @@ import {
   createManualClock,
   type ManualClock,
   memoryStore,
+  postgresStore,
   sqliteStore,
 } from '../../src/index.js';
+import { dropSchema, freshSchema, PG_URL, SKIP_PG } from './postgres.js';
 
-export type StoreKind = 'memory' | 'sqlite';
-export const STORE_KINDS: StoreKind[] = ['memory', 'sqlite'];
+export type StoreKind = 'memory' | 'sqlite' | 'postgres';
+/** Every adapter the runtime tests run on (PostgreSQL when a server answers — always in CI). */
+export const STORE_KINDS: StoreKind[] = SKIP_PG ? ['memory', 'sqlite'] : ['memory', 'sqlite', 'postgres'];
 
 /**
  * A store that can be "restarted": `next()` gives a fresh adapter on the same data (a new
- * `sqliteStore` on the same file, or the same memory instance).
+ * `sqliteStore` on the same file, a new `postgresStore` on the same schema, or the same memory
+ * instance).
  */
-export function storeFactory(kind: StoreKind): { next: () => CampaignStore; cleanup: () => void; path: string | null } {
+export function storeFactory(kind: StoreKind): { next: () => CampaignStore; cleanup: () => Promise<void>; path: string | null } {
   if (kind === 'memory') {
     const store = memoryStore();
-    return { next: () => store, cleanup: () => {}, path: null };
+    return { next: () => store, cleanup: async () => {}, path: null };
+  }
+  if (kind === 'postgres') {
+    const schema = freshSchema('rt');
+    return { next: () => postgresStore({ connectionString: PG_URL, schema, pollMs: 200 }), cleanup: () => dropSchema(schema).then(() => {}), path: null };
   }
   const dir = mkdtempSync(join(tmpdir(), 'cl-runtime-'));
   const path = join(dir, 'campaigns.db');
-  return { next: () => sqliteStore({ path }), cleanup: () => rmSync(dir, { recursive: true, force: true }), path };
+  return { next: () => sqliteStore({ path }), cleanup: async () => rmSync(dir, { recursive: true, force: true }), path };
 }
 
 export interface Harness {
@@ -57,7 +65,7 @@ export async function harness(
     },
     async close() {
       await h.rt.stop();
-      stores.cleanup();
+      await stores.cleanup();
       if (errors.length > 0) throw new Error(`Background errors: ${errors.map(String).join('; ')}`);
     },
   };

@@ -6,7 +6,6 @@ import {
   type CampaignStore,
   type CampaignWrite,
   type Change,
-  type ChangeSource,
   type ListQuery,
   parseCursor,
   type StatusCount,
@@ -14,6 +13,7 @@ import {
   type TimerStats,
 } from '../CampaignStore.js';
 import { StoreConflictError, StoreError, StoreVersionError } from '../errors.js';
+import { byDue, type CampaignRow, changeFromRow, type ChangeRow, dueTimersOf, recordFromRow, timerColumns, timersOf } from '../rows.js';
 import { loadDriver } from '../loadDriver.js';
 import { storageError } from './sqliteErrors.js';
 import { SQLITE_MIGRATIONS } from './sqliteMigrations.js';
@@ -21,75 +21,11 @@ import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
 
 type Database = BetterSqlite3.Database;
 
-interface ChangeRow {
-  seq: number;
-  campaign_id: string;
-  version: number;
-  at: number;
-  due_at: number | null;
-  event: string;
-  source: ChangeSource;
-  from_status: string | null;
-  to_status: string | null;
-  command_id: string | null;
-  detail: string | null;
-}
-
-interface CampaignRow {
-  id: string;
-  preset: string;
-  status: string;
-  name: string;
-  version: number;
-  snapshot: string;
-  created_at: number;
-  updated_at: number;
-}
-
 interface DueRow {
   id: string;
   timers: string;
   next_due_at: number;
 }
-
-type StoredTimer = Omit<TimerRecord, 'campaignId'>;
-
-const toRecord = (r: CampaignRow): CampaignRecord => ({
-  id: r.id,
-  preset: r.preset,
-  status: r.status,
-  name: r.name,
-  version: r.version,
-  snapshot: r.snapshot,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const changeFromRow = (r: ChangeRow): Change => ({
-  seq: r.seq,
-  campaignId: r.campaign_id,
-  version: r.version,
-  at: r.at,
-  dueAt: r.due_at,
-  event: r.event,
-  source: r.source,
-  from: r.from_status,
-  to: r.to_status,
-  commandId: r.command_id,
-  detail: r.detail,
-});
-
-const byDue = (a: TimerRecord, b: TimerRecord) =>
-  a.dueAt - b.dueAt || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0) || (a.eventType < b.eventType ? -1 : 1);
-
-const timersOf = (campaignId: string, json: string): TimerRecord[] =>
-  (JSON.parse(json) as StoredTimer[]).map((t) => ({ campaignId, timer: t.timer, eventType: t.eventType, dueAt: t.dueAt }));
-
-const timerColumns = (timers: readonly TimerRecord[]) => {
-  let next: number | null = null;
-  for (const t of timers) if (next === null || t.dueAt < next) next = t.dueAt;
-  return [JSON.stringify(timers.map((t): StoredTimer => ({ timer: t.timer, eventType: t.eventType, dueAt: t.dueAt }))), next] as const;
-};
 
 /** The SQLite store on the calling thread; also what the worker of `ThreadedSqliteStore` runs. */
 export class InlineSqliteStore implements CampaignStore {
@@ -287,7 +223,7 @@ export class InlineSqliteStore implements CampaignStore {
 
   async get(id: string): Promise<CampaignRecord | null> {
     const row = this.sql.get.get(id);
-    return row ? toRecord(row) : null;
+    return row ? recordFromRow(row) : null;
   }
 
   async list(query: ListQuery = {}): Promise<CampaignRecord[]> {
@@ -311,7 +247,7 @@ export class InlineSqliteStore implements CampaignStore {
       query.limit === undefined ? '' : ' LIMIT ?'
     }`;
     if (query.limit !== undefined) params.push(query.limit);
-    return (this.db.prepare(sql).all(...params) as CampaignRow[]).map(toRecord);
+    return (this.db.prepare(sql).all(...params) as CampaignRow[]).map(recordFromRow);
   }
 
   async counts(query: { preset?: string } = {}): Promise<StatusCount[]> {
@@ -345,12 +281,7 @@ export class InlineSqliteStore implements CampaignStore {
 
   async dueTimers(until: number, limit: number, except: readonly string[] = []): Promise<TimerRecord[]> {
     const rows = except.length === 0 ? this.sql.dueCampaigns.all(until, limit) : this.sql.dueCampaignsExcept.all(until, JSON.stringify(except), limit);
-    // timers of campaigns not fetched are due no earlier than the last fetched campaign's first timer
-    const bound = rows.length === limit ? Math.min(until, rows.at(-1)!.next_due_at) : until;
-    return rows
-      .flatMap((row) => timersOf(row.id, row.timers).filter((t) => t.dueAt <= bound))
-      .sort(byDue)
-      .slice(0, limit);
+    return dueTimersOf(rows, until, limit);
   }
 
   async timers(campaignId: string): Promise<TimerRecord[]> {

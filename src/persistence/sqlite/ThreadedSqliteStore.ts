@@ -3,7 +3,7 @@ import type { CampaignStore } from '../CampaignStore.js';
 import { deserializeStoreError, type SerializedStoreError, StoreError } from '../errors.js';
 import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
 
-type Method = Exclude<keyof CampaignStore, 'kind'>;
+type Method = Exclude<keyof CampaignStore, 'kind' | 'sharing' | 'watch'>;
 
 /** A call to the worker, and its answer. */
 export interface WorkerCall {

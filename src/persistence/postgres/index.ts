@@ -1,0 +1,7 @@
+/**
+ * The PostgreSQL adapter (`campaign-lifecycle/postgres`): `pg` is loaded when a store is opened.
+ *
+ * @module
+ */
+export { postgresStore } from './postgresStore.js';
+export { PostgresStoreOptions, type PgClientLike, type PgPoolLike } from './PostgresOptions.js';

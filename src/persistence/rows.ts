@@ -1,0 +1,93 @@
+import type { CampaignRecord, Change, ChangeSource, TimerRecord } from './CampaignStore.js';
+
+/*
+ * How the SQL adapters keep campaigns, changes and timers in rows: one mapping for all of them.
+ */
+
+/** A `campaigns` row (numbers as numbers: the adapters make the driver say so). */
+export interface CampaignRow {
+  id: string;
+  preset: string;
+  status: string;
+  name: string;
+  version: number;
+  snapshot: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A `history` row. */
+export interface ChangeRow {
+  seq: number;
+  campaign_id: string;
+  version: number;
+  at: number;
+  due_at: number | null;
+  event: string;
+  source: ChangeSource;
+  from_status: string | null;
+  to_status: string | null;
+  command_id: string | null;
+  detail: string | null;
+}
+
+/** A timer as kept in its campaign's row (the campaign id is the row's). */
+export type StoredTimer = Omit<TimerRecord, 'campaignId'>;
+
+export const recordFromRow = (r: CampaignRow): CampaignRecord => ({
+  id: r.id,
+  preset: r.preset,
+  status: r.status,
+  name: r.name,
+  version: r.version,
+  snapshot: r.snapshot,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export const changeFromRow = (r: ChangeRow): Change => ({
+  seq: r.seq,
+  campaignId: r.campaign_id,
+  version: r.version,
+  at: r.at,
+  dueAt: r.due_at,
+  event: r.event,
+  source: r.source,
+  from: r.from_status,
+  to: r.to_status,
+  commandId: r.command_id,
+  detail: r.detail,
+});
+
+/** Due order: instant, then campaign id, then event type. */
+export const byDue = (a: TimerRecord, b: TimerRecord) =>
+  a.dueAt - b.dueAt || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0) || (a.eventType < b.eventType ? -1 : 1);
+
+/** The timers of a campaign row (as JSON text or already parsed). */
+export const timersOf = (campaignId: string, stored: string | StoredTimer[]): TimerRecord[] =>
+  (typeof stored === 'string' ? (JSON.parse(stored) as StoredTimer[]) : stored).map((t) => ({
+    campaignId,
+    timer: t.timer,
+    eventType: t.eventType,
+    dueAt: t.dueAt,
+  }));
+
+/** A campaign's timers as its row keeps them: JSON, and the earliest due instant (indexed). */
+export const timerColumns = (timers: readonly TimerRecord[]) => {
+  let next: number | null = null;
+  for (const t of timers) if (next === null || t.dueAt < next) next = t.dueAt;
+  return [JSON.stringify(timers.map((t): StoredTimer => ({ timer: t.timer, eventType: t.eventType, dueAt: t.dueAt }))), next] as const;
+};
+
+/**
+ * Due timers of the campaigns fetched (earliest-first by their first timer, at most `limit`), in
+ * due order: when `limit` campaigns came back, timers of campaigns not fetched are due no earlier
+ * than the last fetched campaign's first timer, so only timers up to that bound are returned.
+ */
+export function dueTimersOf(rows: readonly { id: string; timers: string | StoredTimer[]; next_due_at: number }[], until: number, limit: number): TimerRecord[] {
+  const bound = rows.length === limit ? Math.min(until, rows.at(-1)!.next_due_at) : until;
+  return rows
+    .flatMap((row) => timersOf(row.id, row.timers).filter((t) => t.dueAt <= bound))
+    .sort(byDue)
+    .slice(0, limit);
+}
