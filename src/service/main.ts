@@ -9,6 +9,9 @@ const USAGE = `Usage: npm start -- [options]
   --port N            HTTP port (env PORT, default 3000; 0 picks a free port)
   --host H            interface to listen on (env HOST, default 127.0.0.1)
   --data DIR          data directory, SQLite at DIR/campaigns.db (env CAMPAIGNS_DATA, default ./data)
+  --store URL         PostgreSQL instead of SQLite: postgres://user@host/db (env DATABASE_URL);
+                      several instances may serve one database
+  --schema NAME       PostgreSQL schema (env CAMPAIGNS_SCHEMA, default campaign_lifecycle)
   --no-demo           do not create demo campaigns in an empty store
   --inspect           start the Stately inspector server and inspect every campaign actor
   --inspect-port N    inspector port (default: stately.config.json inspector.port, else 8080; 0 picks a free port)
@@ -18,6 +21,14 @@ const USAGE = `Usage: npm start -- [options]
                       (the dashboard: open /?token=<token> once, or sign in with the form)`;
 
 class UsageError extends Error {}
+
+/** `--store` or DATABASE_URL; `sqlite` (or nothing) keeps the embedded default. */
+function databaseUrl(flag: string | undefined): string | null {
+  const value = flag ?? process.env['DATABASE_URL'];
+  if (value === undefined || value === '' || value === 'sqlite') return null;
+  if (!/^postgres(ql)?:\/\//.test(value)) throw new UsageError(`--store must be a postgres:// URL (or sqlite), not "${value}"`);
+  return value;
+}
 
 function port(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -32,6 +43,8 @@ async function main(): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      store: { type: 'string' },
+      schema: { type: 'string' },
       demo: { type: 'boolean', default: true },
       inspect: { type: 'boolean', default: false },
       'inspect-port': { type: 'string' },
@@ -50,6 +63,8 @@ async function main(): Promise<number> {
     port: port(values.port ?? process.env['PORT'], '--port', 3000),
     host: values.host ?? process.env['HOST'] ?? '127.0.0.1',
     dataDir: values.data ?? process.env['CAMPAIGNS_DATA'] ?? './data',
+    ...(databaseUrl(values.store) ? { databaseUrl: databaseUrl(values.store)! } : {}),
+    ...((values.schema ?? process.env['CAMPAIGNS_SCHEMA']) ? { schema: (values.schema ?? process.env['CAMPAIGNS_SCHEMA'])! } : {}),
     demo: values.demo,
     token: process.env['CAMPAIGNS_TOKEN'] || undefined,
     inspectPort: values.inspect ? port(values['inspect-port'], '--inspect-port', stately?.inspector.port ?? 8080) : undefined,

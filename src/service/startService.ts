@@ -5,6 +5,7 @@ import { createInspectorServer } from '@statelyai/inspect/server';
 import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
 import type { Clock } from '../actors/Clock.js';
 import { createCampaignRuntime } from '../createCampaignRuntime.js';
+import { postgresStore } from '../persistence/postgres/postgresStore.js';
 import { sqliteStore } from '../persistence/sqlite/sqliteStore.js';
 import { createServer } from './createServer.js';
 import { seedDemo } from './demo.js';
@@ -12,8 +13,12 @@ import { parseInput } from '../machines/ValidationError.js';
 
 /** Options of {@link startService}; every one is checked (a `ValidationError` starts nothing). */
 export const ServiceOptions = z.strictObject({
-  /** Directory of the SQLite store (`<dataDir>/campaigns.db`), created if missing. */
+  /** Directory of the SQLite store (`<dataDir>/campaigns.db`), created if missing. Not used with `databaseUrl`. */
   dataDir: z.string().trim().min(1).max(4096),
+  /** A PostgreSQL URL: the store is `postgresStore` (several instances may share it) instead of SQLite. */
+  databaseUrl: z.string().trim().regex(/^postgres(ql)?:\/\//, 'databaseUrl must be a postgres:// URL').max(4096).optional(),
+  /** The PostgreSQL schema (default `campaign_lifecycle`). */
+  schema: z.string().optional(),
   /** HTTP port (default 3000; 0 picks a free one). */
   port: z.number().int().min(0).max(65_535).optional(),
   host: z.string().trim().min(1).max(255).optional(),
@@ -38,12 +43,16 @@ export interface RunningService {
   /** The page that shows the Stately inspector, when inspection is on. */
   inspectorUrl: string | null;
   inspectorPort: number | null;
+  /** Where campaigns are stored: the SQLite file, or the PostgreSQL URL (password hidden) and schema. */
   databasePath: string;
   demoCampaigns: number;
   runtime: CampaignRuntime;
   /** Stops accepting requests, lets in-flight writes finish, stops timers, the runtime and the inspector. */
   stop(): Promise<void>;
 }
+
+/** A database URL without its password, for logs. */
+const redacted = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 
 /** Binds `port` (0: any) on all interfaces to prove it is free, and returns the port number. */
 function reservePort(port: number): Promise<number> {
@@ -81,8 +90,7 @@ async function waitForListening(port: number, timeoutMs = 3_000): Promise<void> 
  */
 export async function startService(input: ServiceOptions): Promise<RunningService> {
   const options = parseInput(ServiceOptions, input, 'service options');
-  const dataDir = resolve(options.dataDir);
-  const databasePath = join(dataDir, 'campaigns.db');
+  const databasePath = options.databaseUrl ? `${redacted(options.databaseUrl)} (schema ${options.schema ?? 'campaign_lifecycle'})` : join(resolve(options.dataDir), 'campaigns.db');
 
   let inspector: { stop(): void } | null = null;
   let inspectorPort: number | null = null;
@@ -97,7 +105,9 @@ export async function startService(input: ServiceOptions): Promise<RunningServic
   }
 
   const opening = createCampaignRuntime({
-    store: sqliteStore({ path: databasePath, thread: true }),
+    store: options.databaseUrl
+      ? postgresStore({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) })
+      : sqliteStore({ path: databasePath, thread: true }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(inspectorPort !== null ? { inspect: { url: `ws://localhost:${inspectorPort}` } } : {}),
   });

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Change, createCampaignRuntime, createManualClock, sqliteStore } from '../../src/index.js';
 import { type Records, runCrashRounds, summary, verify } from './crashHarness.js';
+import { dropSchema, freshSchema, PG_URL, SKIP_PG } from '../support/postgres.js';
+import { canRunPrivatePostgres, startPrivatePostgres } from '../support/privatePostgres.js';
 import { replayCampaign } from './replay.js';
 
 const dirs: string[] = [];
@@ -65,6 +67,7 @@ describe('the crash checks can fail', () => {
       creates: new Map([[c.id, { t: 'intent', kind: 'create', campaignId: c.id, commandId: null, definition }]]),
       sends: new Map(),
       workerErrors: [],
+      seen: new Map(),
     };
     return { dbPath, id: c.id, changes, records };
   }
@@ -76,9 +79,9 @@ describe('the crash checks can fail', () => {
 
   it('an untouched history passes; an acknowledged call missing from it is counted as lost', async () => {
     const { dbPath, records } = await realHistory();
-    expect((await verify(dbPath, records, 0, 0)).problems).toEqual([]);
+    expect((await verify({ kind: 'sqlite' }, dbPath, records, 0, 0)).problems).toEqual([]);
     records.acks.push({ t: 'ack', kind: 'send', campaignId: 'd1', commandId: 'x', version: 9, event: 'PAUSE' });
-    const report = await verify(dbPath, records, 0, 0);
+    const report = await verify({ kind: 'sqlite' }, dbPath, records, 0, 0);
     expect(report.lost).toBe(1);
   });
 
@@ -104,4 +107,80 @@ describe('the crash checks can fail', () => {
     const neverFired = check([create, publish]);
     expect(neverFired.lostTimers).toBeGreaterThan(0);
   });
+
+  it('a worker that read the feed with a gap, or read another change at a seq, is caught', async () => {
+    const { dbPath, records, changes } = await realHistory();
+    records.seen.set(7, [
+      { seq: 1, campaignId: 'd1', version: 1 },
+      { seq: 3, campaignId: 'd1', version: 3 },
+      { seq: 4, campaignId: 'd1', version: 9 },
+    ]);
+    const problems = (await verify({ kind: 'sqlite' }, dbPath, records, 0, 0)).problems.join('\n');
+    expect(changes).toHaveLength(4);
+    expect(problems).toMatch(/worker 7 read seq 3 after 1: a gap/);
+    expect(problems).toMatch(/worker 7 read seq 4 as d1 v9; the store has d1 v4/);
+  });
+});
+
+describe.skipIf(SKIP_PG)('crash test: 3 processes on one PostgreSQL schema, SIGKILL one per round', () => {
+  it('loses nothing acknowledged, fires every due timer exactly once and never early, every process reads the same gap-free feed', async () => {
+    const seed = Number(process.env['CRASH_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+    const schema = freshSchema('crash');
+    try {
+      const report = await runCrashRounds({
+        dir: tempDir(),
+        seed,
+        rounds: Number(process.env['CRASH_ROUNDS'] ?? 6),
+        target: { kind: 'postgres', url: PG_URL, schema },
+        processes: 3,
+        callers: 6,
+        lifeMs: [500, 1_500],
+      });
+      const line = `${summary(report)}, feed reads ${report.feedReads} (seed ${seed}, ${report.campaigns} campaigns, ${report.changes} changes)`;
+      console.log(`crash test [postgres, 3 processes]: ${line}`);
+      expect(report.acked, line).toBeGreaterThan(100);
+      expect(report.timersFired, line).toBeGreaterThan(20);
+      expect(report.feedReads, line).toBeGreaterThan(100);
+      expect(report.problems.slice(0, 20), line).toEqual([]);
+      expect({ lost: report.lost, early: report.early, duplicated: report.duplicated, lostTimers: report.lostTimers }).toEqual({
+        lost: 0,
+        early: 0,
+        duplicated: 0,
+        lostTimers: 0,
+      });
+    } finally {
+      await dropSchema(schema);
+    }
+  }, 90_000);
+});
+
+describe.skipIf(!canRunPrivatePostgres && !process.env['CI'])('crash test: the PostgreSQL server restarts under the load of 3 processes', () => {
+  it('the runtimes reconnect and go on, callers get typed errors for what failed, nothing acknowledged is lost', async () => {
+    const seed = Number(process.env['CRASH_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
+    const server = await startPrivatePostgres(); // its own server: restarting it disturbs no other test
+    try {
+      const report = await runCrashRounds({
+        dir: tempDir(),
+        seed,
+        rounds: 4,
+        target: { kind: 'postgres', url: server.url, schema: 'restart' },
+        processes: 3,
+        callers: 6,
+        lifeMs: [800, 1_500],
+        restartDatabase: { every: 2, restart: () => server.restart() },
+      });
+      const line = `${summary(report)}, feed reads ${report.feedReads} (seed ${seed}, 2 restarts)`;
+      console.log(`crash test [postgres restarts]: ${line}`);
+      expect(report.acked, line).toBeGreaterThan(50);
+      expect(report.problems.slice(0, 20), line).toEqual([]);
+      expect({ lost: report.lost, early: report.early, duplicated: report.duplicated, lostTimers: report.lostTimers }).toEqual({
+        lost: 0,
+        early: 0,
+        duplicated: 0,
+        lostTimers: 0,
+      });
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
 });

@@ -11,15 +11,20 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type Change, createCampaignRuntime, sqliteStore } from '../../src/index.js';
+import { type Change, createCampaignRuntime, postgresStore, sqliteStore } from '../../src/index.js';
 import type { Ack, CreateIntent, SendIntent, WorkerLine } from './crashProtocol.js';
 import { parseLine } from './crashProtocol.js';
 import { rng } from './random.js';
 import { replayCampaign } from './replay.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+/** The timer lease of the workers on PostgreSQL (`crashWorker.ts`). */
+const WORKER_LEASE_MS = 2_000;
 export const WORKER = join(here, 'crashWorker.ts');
 const ROOT = resolve(here, '../..');
+
+/** Where the workers run: a SQLite file in `dir`, or a PostgreSQL schema several workers share. */
+export type CrashTarget = { kind: 'sqlite' } | { kind: 'postgres'; url: string; schema: string };
 
 export interface CrashOptions {
   /** Directory for the database and the retry files (the caller creates and removes it). */
@@ -32,6 +37,11 @@ export interface CrashOptions {
   startupKill?: number;
   callers?: number;
   campaigns?: number;
+  target?: CrashTarget;
+  /** Workers running at once on the target (several only on PostgreSQL); each round kills one and starts another. */
+  processes?: number;
+  /** Restarts the database every `every` rounds while the other workers run (PostgreSQL). */
+  restartDatabase?: { every: number; restart: () => Promise<void> };
   /** Progress lines (one per round). */
   log?: (line: string) => void;
 }
@@ -54,6 +64,8 @@ export interface CrashReport {
   problems: string[];
   changes: number;
   campaigns: number;
+  /** Changes the workers' own subscriptions delivered (checked against the store, seq by seq). */
+  feedReads: number;
 }
 
 export interface Records {
@@ -61,24 +73,31 @@ export interface Records {
   creates: Map<string, CreateIntent>;
   sends: Map<string, SendIntent>;
   workerErrors: string[];
+  /** What each worker's subscription read of the feed (`--watch-feed`), by incarnation. */
+  seen: Map<number, { seq: number; campaignId: string; version: number }[]>;
 }
 
-/** Runs one worker until it is killed; collects its lines. */
-async function round(
-  options: Required<Omit<CrashOptions, 'log'>>,
-  index: number,
-  records: Records,
-  retryFile: string,
-): Promise<{ killedAt: 'startup' | 'load' | 'never'; problems: string[] }> {
+type Settings = Required<Omit<CrashOptions, 'log' | 'restartDatabase'>>;
+
+interface Launched {
+  incarnation: number;
+  kill(when: 'startup' | 'load', ms: number): void;
+  done: Promise<{ killedAt: 'startup' | 'load' | 'never'; problems: string[] }>;
+}
+
+const targetOf = (options: Settings) =>
+  options.target.kind === 'sqlite' ? join(options.dir, 'campaigns.db') : `${options.target.url}#${options.target.schema}`;
+
+/** Starts one worker (incarnation `index`) on the target; it runs until killed. */
+function launch(options: Settings, index: number, records: Records, retryFile: string, killPlan: 'own' | 'external'): Launched {
   const r = rng(options.seed * 31 + index);
-  const dbPath = join(options.dir, 'campaigns.db');
   const child: ChildProcess = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
       WORKER,
-      dbPath,
+      targetOf(options),
       String(options.seed),
       '--round',
       String(index),
@@ -93,6 +112,7 @@ async function round(
       String(r.pick([10_000, 10_000, 25, 3])),
       '--timer-batch',
       String(r.pick([1_000, 1_000, 7, 1])),
+      ...(options.processes > 1 ? ['--watch-feed'] : []),
     ],
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
   );
@@ -101,7 +121,7 @@ async function round(
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const killAtStartup = r.chance(options.startupKill);
+  const killAtStartup = killPlan === 'own' && r.chance(options.startupKill);
   let killedAt: 'startup' | 'load' | 'never' = 'never';
   let killTimer: NodeJS.Timeout | null = null;
   const kill = (when: 'startup' | 'load', ms: number) => {
@@ -112,9 +132,11 @@ async function round(
     }, ms);
   };
   const watchdog = setTimeout(() => {
-    problems.push(`round ${index}: the worker never reported ready within 60 s`);
+    problems.push(`worker ${index}: never reported ready within 60 s`);
     child.kill('SIGKILL');
   }, 60_000);
+  const seen: { seq: number; campaignId: string; version: number }[] = [];
+  records.seen.set(index, seen);
 
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (text) => {
@@ -126,7 +148,7 @@ async function round(
         break;
       case 'ready':
         clearTimeout(watchdog);
-        kill('load', r.int(options.lifeMs[0], options.lifeMs[1]));
+        if (killPlan === 'own') kill('load', r.int(options.lifeMs[0], options.lifeMs[1]));
         break;
       case 'intent':
         if (line.kind === 'create') records.creates.set(line.campaignId, line);
@@ -136,21 +158,26 @@ async function round(
         records.acks.push(line);
         break;
       case 'error':
-        records.workerErrors.push(`round ${index}: ${line.where}: ${line.name}: ${line.message}`);
+        records.workerErrors.push(`worker ${index}: ${line.where}: ${line.name}: ${line.message}`);
+        break;
+      case 'seen':
+        seen.push({ seq: line.seq, campaignId: line.campaignId, version: line.version });
         break;
       case 'stats':
         break;
     }
   });
-  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolveExit) => {
+  const done = new Promise<[number | null, NodeJS.Signals | null]>((resolveExit) => {
     child.on('close', (c, s) => resolveExit([c, s]));
+  }).then(([code, signal]) => {
+    clearTimeout(watchdog);
+    if (killTimer) clearTimeout(killTimer);
+    if (signal !== 'SIGKILL') {
+      problems.push(`worker ${index}: exited by itself (code ${code}, signal ${signal}): ${stderr.slice(-2_000)}`);
+    }
+    return { killedAt, problems };
   });
-  clearTimeout(watchdog);
-  if (killTimer) clearTimeout(killTimer);
-  if (signal !== 'SIGKILL') {
-    problems.push(`round ${index}: the worker exited by itself (code ${code}, signal ${signal}): ${stderr.slice(-2_000)}`);
-  }
-  return { killedAt, problems };
+  return { incarnation: index, kill, done };
 }
 
 /** Unacknowledged calls that carried a commandId (plus a few acknowledged ones) to retry next round. */
@@ -164,41 +191,69 @@ function retries(records: Records, r: ReturnType<typeof rng>): (SendIntent | Cre
 }
 
 export async function runCrashRounds(options: CrashOptions): Promise<CrashReport> {
-  const opts: Required<Omit<CrashOptions, 'log'>> = {
+  const opts: Settings = {
     lifeMs: [150, 1_200],
     startupKill: 0.2,
     callers: 12,
     campaigns: 150,
+    target: { kind: 'sqlite' },
+    processes: 1,
     ...options,
   };
   const log = options.log ?? (() => {});
-  const records: Records = { acks: [], creates: new Map(), sends: new Map(), workerErrors: [] };
+  const records: Records = { acks: [], creates: new Map(), sends: new Map(), workerErrors: [], seen: new Map() };
   const problems: string[] = [];
   const r = rng(opts.seed);
-  for (let i = 0; i < opts.rounds; i++) {
-    const retryFile = join(opts.dir, `retry-${i}.json`);
-    writeFileSync(retryFile, JSON.stringify(retries(records, r)));
-    const before = records.acks.length;
-    const result = await round(opts, i, records, retryFile);
-    problems.push(...result.problems);
-    log(`round ${i + 1}/${opts.rounds}: killed during ${result.killedAt}, ${records.acks.length - before} acknowledged`);
+  const retryFile = (i: number) => {
+    const file = join(opts.dir, `retry-${i}.json`);
+    writeFileSync(file, JSON.stringify(retries(records, r)));
+    return file;
+  };
+  if (opts.processes === 1) {
+    for (let i = 0; i < opts.rounds; i++) {
+      const before = records.acks.length;
+      const result = await launch(opts, i, records, retryFile(i), 'own').done;
+      problems.push(...result.problems);
+      log(`round ${i + 1}/${opts.rounds}: killed during ${result.killedAt}, ${records.acks.length - before} acknowledged`);
+    }
+  } else {
+    // several workers share the store; each round kills one of them (at random) and starts another
+    const running: Launched[] = Array.from({ length: opts.processes }, (_, i) => launch(opts, i, records, retryFile(i), 'external'));
+    for (let i = 0; i < opts.rounds; i++) {
+      const before = records.acks.length;
+      const victim = running.splice(r.int(0, running.length - 1), 1)[0]!;
+      victim.kill('load', r.int(opts.lifeMs[0], opts.lifeMs[1]));
+      const result = await victim.done;
+      problems.push(...result.problems);
+      const restart = options.restartDatabase && (i + 1) % options.restartDatabase.every === 0;
+      if (restart) await options.restartDatabase!.restart();
+      const incarnation = opts.processes + i;
+      running.push(launch(opts, incarnation, records, retryFile(incarnation), 'external'));
+      log(`round ${i + 1}/${opts.rounds}: killed worker ${victim.incarnation}${restart ? ', restarted the database' : ''}, ${records.acks.length - before} acknowledged`);
+    }
+    for (const worker of running) worker.kill('load', r.int(opts.lifeMs[0], opts.lifeMs[1]));
+    for (const worker of running) problems.push(...(await worker.done).problems);
+    // the last workers died holding claims on due timers: a runtime starting now may fire them once
+    // their leases (2 s in the workers) expire — the bound the final start-up has to wait out
+    await new Promise((resolveWait) => setTimeout(resolveWait, WORKER_LEASE_MS + 500));
   }
-  const report = await verify(join(opts.dir, 'campaigns.db'), records, opts.seed, opts.rounds);
+  const report = await verify(opts.target, targetOf(opts), records, opts.seed, opts.rounds);
   report.problems.unshift(...problems, ...records.workerErrors);
   return report;
 }
 
 /** The final clean start-up, then every check. */
-export async function verify(dbPath: string, records: Records, seed: number, rounds: number): Promise<CrashReport> {
+export async function verify(target: CrashTarget, dbPath: string, records: Records, seed: number, rounds: number): Promise<CrashReport> {
   const problems: string[] = [];
   const caughtUpAt = Date.now();
+  const storeOf = () => (target.kind === 'sqlite' ? sqliteStore({ path: dbPath }) : postgresStore({ connectionString: target.url, schema: target.schema }));
   const rt = await createCampaignRuntime({
-    store: sqliteStore({ path: dbPath }),
+    store: storeOf(),
     onError: (error) => problems.push(`final start-up: ${String(error)}`),
   });
   await rt.stop();
 
-  const store = sqliteStore({ path: dbPath });
+  const store = storeOf();
   await store.open();
   const changes = await store.changes(0, Number.MAX_SAFE_INTEGER);
   const byCampaign = new Map<string, Change[]>();
@@ -273,17 +328,31 @@ export async function verify(dbPath: string, records: Records, seed: number, rou
     lostTimers += outcome.lostTimers;
     problems.push(...outcome.problems);
   }
+  // what each worker's subscription read of the feed: gap-free and the same changes, seq by seq
+  let feedReads = 0;
+  for (const [incarnation, seen] of records.seen) {
+    feedReads += seen.length;
+    seen.forEach((read, i) => {
+      const stored = changes[read.seq - 1];
+      if (i > 0 && read.seq !== seen[i - 1]!.seq + 1) problems.push(`worker ${incarnation} read seq ${read.seq} after ${seen[i - 1]!.seq}: a gap in its feed`);
+      if (!stored || stored.campaignId !== read.campaignId || stored.version !== read.version) {
+        problems.push(`worker ${incarnation} read seq ${read.seq} as ${read.campaignId} v${read.version}; the store has ${stored?.campaignId} v${stored?.version}`);
+      }
+    });
+  }
   const overdue = (await store.dueTimers(caughtUpAt, 1_000)).length;
   if (overdue > 0) problems.push(`${overdue} timers due before the final start-up are still pending after it`);
   const campaigns = byCampaign.size;
   await store.close();
 
-  const db = new Database(dbPath);
-  try {
-    const integrity = db.pragma('integrity_check', { simple: true });
-    if (integrity !== 'ok') problems.push(`PRAGMA integrity_check: ${String(integrity)}`);
-  } finally {
-    db.close();
+  if (target.kind === 'sqlite') {
+    const db = new Database(dbPath);
+    try {
+      const integrity = db.pragma('integrity_check', { simple: true });
+      if (integrity !== 'ok') problems.push(`PRAGMA integrity_check: ${String(integrity)}`);
+    } finally {
+      db.close();
+    }
   }
   return {
     seed,
@@ -298,6 +367,7 @@ export async function verify(dbPath: string, records: Records, seed: number, rou
     problems,
     changes: changes.length,
     campaigns,
+    feedReads,
   };
 }
 

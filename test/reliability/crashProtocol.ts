@@ -43,7 +43,9 @@ export type WorkerLine =
   | { t: 'ready'; at: number; campaigns: number }
   /** A background error (the runtime's onError) or an error of a type the API must never throw. */
   | { t: 'error'; where: string; name: string; message: string }
-  | { t: 'stats'; refused: number; conflicts: number };
+  | { t: 'stats'; refused: number; conflicts: number }
+  /** A change this process's subscription delivered (`--watch-feed`). */
+  | { t: 'seen'; seq: number; campaignId: string; version: number };
 
 export function parseLine(line: string): WorkerLine | null {
   if (line.trim() === '') return null;

@@ -1,9 +1,10 @@
 /**
- * The process the crash test kills. Runs a mixed load on a SQLite store with the SYSTEM clock
- * until it is killed (SIGKILL) — or its parent goes away:
+ * The process the crash test kills. Runs a mixed load on a SQLite file or a PostgreSQL schema
+ * (`postgres://…#schema`, shared with other workers) with the SYSTEM clock until it is killed
+ * (SIGKILL) — or its parent goes away:
  *
- *   node --import tsx test/reliability/crashWorker.ts <dbPath> <seed> [--round N] [--retry file.json]
- *        [--callers 12] [--campaigns 150] [--max-live 10000] [--timer-batch 1000]
+ *   node --import tsx test/reliability/crashWorker.ts <dbPath | postgres-url#schema> <seed> [--round N] [--retry file.json]
+ *        [--callers 12] [--campaigns 150] [--max-live 10000] [--timer-batch 1000] [--watch-feed]
  *
  * - campaigns of every preset, with dates a few ms to seconds ahead (timers fall due every few ms),
  *   and recurring ones (hourly rule placed so occurrence boundaries fall seconds ahead);
@@ -23,7 +24,9 @@ import {
   ConflictError,
   createCampaignRuntime,
   NotFoundError,
+  postgresStore,
   sqliteStore,
+  StoreUnavailableError,
   TransitionRejectedError,
   USER_COMMANDS,
   type UserCommandType,
@@ -41,6 +44,7 @@ const { positionals, values } = parseArgs({
     campaigns: { type: 'string', default: '150' },
     'max-live': { type: 'string', default: '10000' },
     'timer-batch': { type: 'string', default: '1000' },
+    'watch-feed': { type: 'boolean', default: false },
   },
 });
 const [dbPath, seedText] = positionals;
@@ -89,9 +93,18 @@ const HOUR = 3_600_000;
 
 /** Errors the API may throw on purpose; anything else is reported to the parent as a failure. */
 const expected = (error: unknown) =>
-  error instanceof TransitionRejectedError || error instanceof ConflictError || error instanceof NotFoundError;
+  error instanceof TransitionRejectedError ||
+  error instanceof ConflictError ||
+  error instanceof NotFoundError ||
+  // the database restarting under the load: a typed error for what failed, then the store comes back
+  error instanceof StoreUnavailableError;
+
+/** A background report of the database being away (the timer loop backs off, the feed reads on later): expected while it restarts. */
+const databaseAway = (error: unknown) =>
+  error instanceof StoreUnavailableError || (error instanceof Error && /database unavailable|transient database conflict|Connection terminated/i.test(error.message));
 
 const report = (where: string, error: unknown) => {
+  if (where === 'onError' && databaseAway(error)) return;
   const e = error instanceof Error ? error : new Error(String(error));
   emit({ t: 'error', where, name: e.name, message: e.message.slice(0, 500) });
 };
@@ -191,14 +204,19 @@ const retries: (SendIntent | CreateIntent)[] = values.retry
   : [];
 
 emit({ t: 'opening', at: Date.now() });
+const [url, schema] = dbPath.split('#');
 const rt = await createCampaignRuntime({
-  store: sqliteStore({ path: dbPath }),
+  store: dbPath.startsWith('postgres') ? postgresStore({ connectionString: url!, schema: schema!, pollMs: 200, timerLeaseMs: 2_000 }) : sqliteStore({ path: dbPath }),
   maxLiveActors: Number(values['max-live']),
   timerBatchSize: Number(values['timer-batch']),
   onError: (error) => report('onError', error),
 });
 const known = new Map<string, CampaignView>();
 for (const view of await rt.list({ limit: maxCampaigns })) known.set(view.id, view);
+if (values['watch-feed']) {
+  // what this process reads of the change feed, from where it stood when it opened
+  rt.subscribe((change) => emit({ t: 'seen', seq: change.seq, campaignId: change.campaignId, version: change.version }), { after: rt.lastSeq });
+}
 emit({ t: 'ready', at: Date.now(), campaigns: known.size });
 
 let counter = 0;
