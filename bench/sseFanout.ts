@@ -13,12 +13,12 @@
  *
  * Run alone: `node --import tsx bench/sseFanout.ts` (BENCH_CLIENTS, BENCH_SECONDS to change it).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createCampaignRuntime, sqliteStore } from '../src/index.js';
 import { createServer } from '../src/service/createServer.js';
-import { arg, BENCH_DIR, type BenchRow, emit, fixed, int, log, machine, main, setting, sleep, summary, tempDir } from './support.js';
+import { arg, type BenchRow, emit, fixed, int, log, machine, main, setting, sleep, startRole, summary, tempDir } from './support.js';
 
 const CLIENTS = setting('CLIENTS', 2_000);
 const SECONDS = setting('SECONDS', 8);
@@ -26,30 +26,7 @@ const WRITERS = 32;
 /** The watchers stand for browsers on other machines: on this one they read only with CPU nobody else wants. */
 const WATCHER_NICE = setting('WATCHER_NICE', 19);
 
-/** A child of this script in another role; resolves once it printed `ready`. */
-async function child(role: string, args: string[], nice = 0): Promise<{ process: ChildProcess; lines: string[]; ready: string }> {
-  const command = [process.execPath, '--import', 'tsx', join(BENCH_DIR, 'sseFanout.ts'), '--role', role, ...args];
-  const proc = nice ? spawn('nice', ['-n', String(nice), ...command], { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
-  const lines: string[] = [];
-  let buffered = '';
-  proc.stdout!.setEncoding('utf8');
-  proc.stdout!.on('data', (chunk: string) => {
-    buffered += chunk;
-    let nl: number;
-    while ((nl = buffered.indexOf('\n')) >= 0) {
-      lines.push(buffered.slice(0, nl));
-      buffered = buffered.slice(nl + 1);
-    }
-  });
-  for (let i = 0; i < 1_200; i++) {
-    const ready = lines.find((l) => l.startsWith('ready'));
-    if (ready) return { process: proc, lines, ready };
-    if (proc.exitCode !== null) break;
-    await sleep(50);
-  }
-  proc.kill('SIGKILL');
-  throw new Error(`${role} did not start: ${lines.join('\n')}`);
-}
+const child = (role: string, args: string[], nice = 0) => startRole('sseFanout.ts', role, args, nice);
 
 /** Asks a child for its figures (a line on stdin) and waits for the JSON answer. */
 async function ask<T>(c: { process: ChildProcess; lines: string[] }, command: string): Promise<T> {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -571,4 +571,42 @@ export function summarizeProfile(profile: CpuProfile, options: { top?: number; o
     return lines.join('\n');
   };
   return `${format('self', groups)}\n${format('inclusive, project functions', inclusive)}`;
+}
+
+// ── children in another role ───────────────────────────────────────────────────────────────
+
+/** A benchmark's child process and the lines it printed so far. */
+export interface RoleChild {
+  process: ChildProcess;
+  lines: string[];
+  /** The line that began with `ready`. */
+  ready: string;
+}
+
+/**
+ * Starts `script` (a file of bench/) again as `--role <role>` (under `nice` when given) and
+ * resolves once it printed a line starting with `ready`; its stdout lines are collected.
+ */
+export async function startRole(script: string, role: string, args: string[], nice = 0): Promise<RoleChild> {
+  const command = [process.execPath, '--import', 'tsx', join(BENCH_DIR, script), '--role', role, ...args];
+  const proc = nice ? spawn('nice', ['-n', String(nice), ...command], { stdio: ['pipe', 'pipe', 'inherit'] }) : spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines: string[] = [];
+  let buffered = '';
+  proc.stdout!.setEncoding('utf8');
+  proc.stdout!.on('data', (chunk: string) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      lines.push(buffered.slice(0, nl));
+      buffered = buffered.slice(nl + 1);
+    }
+  });
+  for (let i = 0; i < 2_400; i++) {
+    const ready = lines.find((l) => l.startsWith('ready'));
+    if (ready) return { process: proc, lines, ready };
+    if (proc.exitCode !== null) break;
+    await sleep(50);
+  }
+  proc.kill('SIGKILL');
+  throw new Error(`${script} --role ${role} did not start: ${lines.join('\n')}`);
 }

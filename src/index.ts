@@ -72,6 +72,8 @@ export {
   type StatusCount,
   type TimerRecord,
   type TimerStats,
+  whenAvailable,
+  type WhenAvailableOptions,
 } from './persistence/index.js';
 export {
   AdmitInput,

@@ -33,6 +33,7 @@ const RECENT = 10_000;
 export class ChangeFeed {
   readonly #store: Pick<CampaignStore, 'changes' | 'lastSeq'>;
   readonly #onError: (error: unknown) => void;
+  readonly #onRead: ((changes: readonly CampaignChange[]) => void) | undefined;
   readonly #subscriptions = new Set<Subscription>();
   /** Changes read from the store, oldest first: `#recent[i].seq` ascending and gap-free. */
   #recent: CampaignChange[] = [];
@@ -42,9 +43,11 @@ export class ChangeFeed {
   /** The last read stopped short (a store error, or nothing stored yet): wait for the next commit. */
   #failed = false;
 
-  constructor(store: Pick<CampaignStore, 'changes' | 'lastSeq'>, onError: (error: unknown) => void) {
+  /** `onRead` sees every change once, as the reader reads it (whichever runtime committed it). */
+  constructor(store: Pick<CampaignStore, 'changes' | 'lastSeq'>, onError: (error: unknown) => void, onRead?: (changes: readonly CampaignChange[]) => void) {
     this.#store = store;
     this.#onError = onError;
+    this.#onRead = onRead;
   }
 
   /** Reads where the stored feed ends. */
@@ -127,6 +130,7 @@ export class ChangeFeed {
         }
         this.remember(changes);
         this.#readSeq = changes.at(-1)!.seq;
+        this.#onRead?.(changes);
         for (const subscription of this.#subscriptions) subscription.offer(changes);
       }
     } catch (error) {

@@ -1,3 +1,6 @@
+/** The tail of a key whose first task is starting (synchronously). */
+const STARTING: Promise<void> = Promise.resolve();
+
 /**
  * One serial queue per key: tasks of the same key run one after another, in the order given;
  * tasks of different keys interleave freely. The runtime keys by campaign id, so commands and
@@ -12,10 +15,22 @@ export class Lanes {
     this.#onDrained = onDrained;
   }
 
-  /** Runs `task` after every earlier task of `key`; settles as `task` does. */
+  /**
+   * Runs `task` after every earlier task of `key`; settles as `task` does. The key is busy from
+   * this call on — also while the task's synchronous start runs (an eviction it triggers skips it).
+   */
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key);
-    const result = previous ? previous.then(task) : task();
+    let result: Promise<T>;
+    if (previous) result = previous.then(task);
+    else {
+      this.#tails.set(key, STARTING);
+      try {
+        result = task();
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+    }
     const tail = result.then(
       () => {},
       () => {},

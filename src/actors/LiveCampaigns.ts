@@ -37,7 +37,7 @@ export interface CommittedCampaign {
 }
 
 export interface LiveCampaignsOptions {
-  store: Pick<CampaignStore, 'get'>;
+  store: Pick<CampaignStore, 'get' | 'list'>;
   /** Idle campaigns kept in memory; beyond it the least recently used are evicted. */
   maxLive: number;
   inspect?: InspectOption | undefined;
@@ -46,8 +46,9 @@ export interface LiveCampaignsOptions {
   /** Where unreadable records are reported (and released once they read again). */
   quarantine: Quarantine;
   /**
-   * Other runtimes write the same store (`sharing: 'shared'`): every load and read asks the store
-   * for the campaign's version first, and a cached actor is used only when it is still current.
+   * Other runtimes write the same store (`sharing: 'shared'`): reads always come from the store;
+   * a cached actor is the basis of a command only optimistically (the commit's version check
+   * refuses a write built on a stale one) and timers load what is stored.
    */
   shared?: boolean;
 }
@@ -93,7 +94,7 @@ export function restoreSnapshot(record: Pick<CampaignRecord, 'id' | 'snapshot'>)
  * not a million actors. Call `load` inside the campaign's lane.
  */
 export class LiveCampaigns {
-  readonly #store: Pick<CampaignStore, 'get'>;
+  readonly #store: Pick<CampaignStore, 'get' | 'list'>;
   readonly #max: number;
   readonly #inspect: InspectOption | undefined;
   readonly #busy: (id: string) => boolean;
@@ -114,16 +115,21 @@ export class LiveCampaigns {
     return this.#cache.size;
   }
 
-  /** The live campaign, from the cache (marked most recently used) or restored from the store. */
-  async load(id: string): Promise<LiveCampaign> {
+  /**
+   * The live campaign, from the cache (marked most recently used) or restored from the store.
+   * On a shared store a `verified` load asks the store for the campaign first and uses the cached
+   * actor only when it is still current; an unverified one trusts the cache, and whoever acts on
+   * it must let the store's version check (or {@link isCurrent}) stand behind its decision.
+   */
+  async load(id: string, verified = true, prefetched?: CampaignRecord): Promise<LiveCampaign> {
     const cached = this.#cache.get(id);
-    if (cached && !this.#shared) {
+    if (cached && (!this.#shared || !verified)) {
       if (cached.deleted) throw new NotFoundError(id);
       this.#cache.delete(id);
       this.#cache.set(id, cached);
       return cached;
     }
-    const record = await this.#store.get(id);
+    const record = prefetched ?? (await this.#store.get(id));
     if (!record) {
       if (cached) this.remove(cached); // deleted by another runtime
       throw new NotFoundError(id);
@@ -149,6 +155,16 @@ export class LiveCampaigns {
     });
   }
 
+  /**
+   * The stored records a verified {@link load} of each of `ids` would read, in one store read
+   * (those not cached, or all on a shared store); pass each to `load` as `prefetched`.
+   */
+  async prefetch(ids: readonly string[]): Promise<Map<string, CampaignRecord>> {
+    const wanted = this.#shared ? ids : ids.filter((id) => !this.#cache.has(id));
+    if (wanted.length === 0) return new Map();
+    return new Map((await this.#store.list({ ids: wanted })).map((record) => [record.id, record]));
+  }
+
   /** A new campaign, at version 0 until its first write. */
   create(id: string, definition: CampaignDefinition, now: number): LiveCampaign {
     const actor = this.start(id, definition);
@@ -165,6 +181,26 @@ export class LiveCampaigns {
       pending: 0,
       deleted: false,
     });
+  }
+
+  /**
+   * Whether a live campaign is what the store holds (no write in flight, same version); one that
+   * is not is forgotten, so the next load reads the store.
+   */
+  async isCurrent(live: LiveCampaign): Promise<boolean> {
+    if (!this.#shared) return true;
+    const record = live.pending === 0 && !live.deleted ? await this.#store.get(live.id) : null;
+    if (record?.version === live.version) return true;
+    this.forget(live);
+    return false;
+  }
+
+  /** Another runtime committed `version` of a campaign: a cached actor behind it is forgotten. */
+  outdated(id: string, version: number): void {
+    const cached = this.#cache.get(id);
+    if (!cached || cached.pending > 0 || cached.version >= version) return;
+    if (this.#busy(id)) this.forget(cached);
+    else this.remove(cached);
   }
 
   /** Whether a campaign is live (no I/O). */

@@ -89,7 +89,12 @@ export class RuntimeCore implements ParsedInputs {
       shared: store.sharing === 'shared',
     });
     this.#idempotency = new Idempotency(store);
-    this.#feed = new ChangeFeed(store, onError);
+    // on a shared store, what other runtimes commit outdates the actors cached here
+    this.#feed = new ChangeFeed(
+      store,
+      onError,
+      store.sharing === 'shared' ? (changes) => changes.forEach((change) => this.#live.outdated(change.campaignId, change.version)) : undefined,
+    );
     this.#commits = new GroupCommit(store, (writes, seqs) => {
       if (seqs.length > 0) this.#feed.advance(seqs.at(-1)!);
       this.#timers.committed(writes);
@@ -357,7 +362,7 @@ export class RuntimeCore implements ParsedInputs {
    */
   private onCampaign<T>(id: string, expectedVersion: number | undefined, act: (live: LiveCampaign, now: number) => Error | Promise<T>): Promise<T> {
     return this.#lanes.run(id, async () => {
-      const live = await this.#live.load(id);
+      const live = await this.#live.load(id, false);
       const now = this.clock.now();
       const fired = this.#timers.applyDue(live, now);
       const outcome =
@@ -371,6 +376,8 @@ export class RuntimeCore implements ParsedInputs {
           : act(live, now);
       if (outcome instanceof Error) {
         await Promise.allSettled(fired);
+        // a refusal writes nothing, so no version check stands behind it: ask the store
+        if (!(await this.#live.isCurrent(live))) throw new StaleCampaignError({ campaignId: id, message: `Campaign ${id} changed in another runtime` });
         throw outcome;
       }
       return outcome;

@@ -1,6 +1,6 @@
 import type { CampaignEvent } from '../machines/CampaignCommand.js';
 import { timerName } from '../machines/CampaignContext.js';
-import type { CampaignStore, CampaignWrite, TimerRecord } from '../persistence/CampaignStore.js';
+import type { CampaignRecord, CampaignStore, CampaignWrite, TimerRecord } from '../persistence/CampaignStore.js';
 import type { Clock, ClockTimer } from './Clock.js';
 import type { CampaignWriter } from './CampaignWriter.js';
 import { NotFoundError, StaleCampaignError } from './errors.js';
@@ -183,7 +183,8 @@ export class TimerLoop {
       const due = await store.dueTimers(now, batchSize, [...this.waiting(now), ...failed.keys()]);
       if (due.length === 0) break;
       const campaigns = new Map(due.map((row) => [row.campaignId, row]));
-      await Promise.all([...campaigns.values()].map((row) => this.fireCampaign(row, now, failed)));
+      const records = await this.#o.live.prefetch([...campaigns.keys()]);
+      await Promise.all([...campaigns.values()].map((row) => this.fireCampaign(row, now, failed, records.get(row.campaignId))));
       await commits.drain();
     }
     // a campaign that was due for another attempt and did not fail again has nothing left to retry (fired, or deleted)
@@ -194,13 +195,13 @@ export class TimerLoop {
   }
 
   /** Applies a campaign's due timers in its lane; a failure (unreadable, unsaved) puts the campaign in backoff. */
-  private async fireCampaign(row: TimerRecord, now: number, failed: Map<string, string>): Promise<void> {
+  private async fireCampaign(row: TimerRecord, now: number, failed: Map<string, string>, prefetched: CampaignRecord | undefined): Promise<void> {
     const { lanes, live } = this.#o;
     try {
       await lanes.run(row.campaignId, async () => {
         let campaign: LiveCampaign;
         try {
-          campaign = await live.load(row.campaignId);
+          campaign = await live.load(row.campaignId, true, prefetched);
         } catch (error) {
           if (error instanceof NotFoundError) return;
           throw error;

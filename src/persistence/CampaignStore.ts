@@ -81,6 +81,8 @@ export interface CampaignWrite {
 }
 
 export interface ListQuery {
+  /** Only these campaigns (those that exist); how the runtime loads a batch of due campaigns at once. */
+  ids?: readonly string[];
   status?: string | readonly string[];
   preset?: string;
   /** Maximum number of records (default: all). */

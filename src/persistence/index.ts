@@ -38,4 +38,5 @@ export { memoryStore } from './memory/memoryStore.js';
 export { postgresStore } from './postgres/postgresStore.js';
 export { PostgresStoreOptions } from './postgres/PostgresOptions.js';
 export { sqliteStore } from './sqlite/sqliteStore.js';
+export { whenAvailable, type WhenAvailableOptions } from './whenAvailable.js';
 export { SqliteStoreOptions } from './sqlite/SqliteStoreOptions.js';

@@ -7,6 +7,7 @@ import type { Clock } from '../actors/Clock.js';
 import { createCampaignRuntime } from '../createCampaignRuntime.js';
 import { postgresStore } from '../persistence/postgres/postgresStore.js';
 import { sqliteStore } from '../persistence/sqlite/sqliteStore.js';
+import { whenAvailable } from '../persistence/whenAvailable.js';
 import { createServer } from './createServer.js';
 import { seedDemo } from './demo.js';
 import { parseInput } from '../machines/ValidationError.js';
@@ -104,13 +105,22 @@ export async function startService(input: ServiceOptions): Promise<RunningServic
     await waitForListening(inspectorPort);
   }
 
-  const opening = createCampaignRuntime({
-    store: options.databaseUrl
-      ? postgresStore({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) })
-      : sqliteStore({ path: databasePath, thread: true }),
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(inspectorPort !== null ? { inspect: { url: `ws://localhost:${inspectorPort}` } } : {}),
-  });
+  const open = () =>
+    createCampaignRuntime({
+      store: options.databaseUrl
+        ? postgresStore({ connectionString: options.databaseUrl, ...(options.schema ? { schema: options.schema } : {}) })
+        : sqliteStore({ path: databasePath, thread: true }),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(inspectorPort !== null ? { inspect: { url: `ws://localhost:${inspectorPort}` } } : {}),
+    });
+  // on PostgreSQL the database may be starting or restarting: /healthz answers meanwhile, /readyz says "starting"
+  const opening = options.databaseUrl
+    ? whenAvailable(open, {
+        onWait: (error, attempt) => {
+          if (attempt === 1 || attempt % 10 === 0) console.error(`[campaigns service] waiting for the database: ${error.reason}`);
+        },
+      })
+    : open();
   const server = createServer({
     runtime: opening,
     ...(options.token ? { token: options.token } : {}),

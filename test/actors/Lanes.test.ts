@@ -60,6 +60,18 @@ describe('Lanes', () => {
     expect(drained).toEqual(['a']);
   });
 
+  it('a key is busy already while its first task starts synchronously (what it evicts must skip it)', async () => {
+    const lanes = new Lanes();
+    let seen: boolean | null = null;
+    await lanes.run('a', async () => {
+      seen = lanes.busy('a');
+    });
+    expect(seen).toBe(true);
+    // a task that throws before returning a promise rejects like one that fails later
+    await expect(lanes.run('b', () => { throw new Error('sync'); })).rejects.toThrow('sync');
+    await expect(lanes.run('b', async () => 'after')).resolves.toBe('after');
+  });
+
   it('settled() waits for every queued task, failed ones included', async () => {
     const lanes = new Lanes();
     const done: string[] = [];

@@ -76,4 +76,45 @@ describe('LiveCampaigns', () => {
     expect(snapshot.value).toBe('draft');
     expect(snapshot.context.name).toBe('Spring sale');
   });
+
+  it('prefetches in one store read what a verified load would read: the uncached ids, or all of them on a shared store', async () => {
+    const store = await storeWith(['a', 'b', 'c']);
+    let lists = 0;
+    const counting = { get: store.get.bind(store), list: (query?: Parameters<typeof store.list>[0]) => (lists++, store.list(query)) };
+    const cache = new LiveCampaigns({ store: counting, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
+    const a = await cache.load('a');
+    expect([...(await cache.prefetch(['a', 'b', 'c', 'missing'])).keys()].sort()).toEqual(['b', 'c']);
+    expect(await cache.prefetch(['a'])).toEqual(new Map());
+    expect(lists).toBe(1);
+    const shared = new LiveCampaigns({ store: counting, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0), shared: true });
+    const records = await shared.prefetch(['a', 'b']);
+    expect([...records.keys()].sort()).toEqual(['a', 'b']);
+    const b = await shared.load('b', true, records.get('b'));
+    expect(b.version).toBe(1);
+    expect(a.version).toBe(1);
+  });
+
+  it('on a shared store: an unverified load trusts the cache, isCurrent asks the store, outdated drops an actor behind another runtime', async () => {
+    const store = await storeWith(['a']);
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0), shared: true });
+    const live = await cache.load('a');
+    expect(await cache.load('a', false)).toBe(live);
+    expect(await cache.isCurrent(live)).toBe(true);
+    // another runtime moves the campaign to version 2
+    const other = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0), shared: true });
+    const theirs = await other.load('a');
+    theirs.actor.send({ type: 'UPDATE', patch: { name: 'Theirs' }, at: T0 } as never);
+    theirs.version = 2;
+    await store.commit([campaignWrite(theirs, 1, { event: 'UPDATE', source: 'user', from: 'Draft', at: T0, dueAt: null, commandId: null, detail: null })]);
+    expect(await cache.load('a', false)).toBe(live); // trusted: the commit's version check stands behind it
+    expect(await cache.isCurrent(live)).toBe(false); // and forgotten
+    expect(cache.has('a')).toBe(false);
+    const fresh = await cache.load('a', false);
+    expect(fresh.version).toBe(2);
+    cache.outdated('a', 2); // its own version: kept
+    expect(cache.has('a')).toBe(true);
+    cache.outdated('a', 3);
+    expect(cache.has('a')).toBe(false);
+    expect(fresh.actor.getSnapshot().status).toBe('stopped');
+  });
 });

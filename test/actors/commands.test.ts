@@ -35,6 +35,17 @@ describe.each(STORE_KINDS)('commands on the %s store', (kind) => {
     expect((await h.rt.history(c.id)).filter((e) => e.event === 'PAUSE')).toHaveLength(1);
   });
 
+  it('a campaign made while every other live campaign is busy is not evicted before its first write (full cache)', async () => {
+    h = await harness(kind, '2026-01-05T08:00:00Z', { maxLiveActors: 1 });
+    const [a, b] = [await h.rt.create({ preset: 'discount', name: 'A' }), await h.rt.create({ preset: 'discount', name: 'B' })];
+    // a and b busy (their writes not yet durable) while the copy is made in a lane of its own
+    const busy = [h.rt.send(a.id, { type: 'UPDATE', patch: { name: 'A2' } }), h.rt.send(b.id, { type: 'UPDATE', patch: { name: 'B2' } })];
+    const copy = await h.rt.duplicate(a.id, { name: 'Copy' });
+    await Promise.all(busy);
+    expect(copy).toMatchObject({ name: 'Copy', version: 1 });
+    expect((await h.rt.get(copy.id)).name).toBe('Copy');
+  });
+
   it('survives a restart: a retry after a crash still returns the first result', async () => {
     h = await harness(kind);
     const c = await h.rt.create({ preset: 'gifting', name: 'G', products: ['mug'] });

@@ -63,6 +63,33 @@ describe.skipIf(SKIP_PG)('runtimes sharing one PostgreSQL store', () => {
     expect((await b.rt.history(c.id)).map((h) => h.event)).toEqual(['CREATE', 'ACTIVATE', 'PAUSE']);
   });
 
+  it('a runtime that heard nothing of another’s commits never decides on its stale cache: writes are refused by the version check, refusals re-checked', async () => {
+    begin();
+    const a = await start();
+    // b's store hears no notifications and never polls: only the decisions' own checks protect it
+    const deaf = postgresStore({ connectionString: PG_URL, schema });
+    const store = new Proxy(deaf, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key, target) as unknown;
+        return key === 'watch' ? undefined : typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const b: Node = { rt: await createCampaignRuntime({ store, clock: a.clock }), clock: a.clock, errors: [] };
+    nodes.push(b);
+    const c = await a.rt.create({ preset: 'gifting', name: 'Deaf', products: ['mug'] });
+    await b.rt.send(c.id, { type: 'ACTIVATE' }); // b caches version 2, Active
+    await a.rt.send(c.id, { type: 'PAUSE' }); // version 3, Paused
+    // b's cache says Active: RESUME looks refused there, but the store says Paused
+    expect(await b.rt.send(c.id, { type: 'RESUME' })).toMatchObject({ status: 'Active', version: 4 });
+    await a.rt.send(c.id, { type: 'PAUSE' }); // version 5
+    // b's cache says version 4: the version the caller expects is the stored one
+    expect(await b.rt.send(c.id, { type: 'RESUME' }, { expectedVersion: 5 })).toMatchObject({ status: 'Active', version: 6 });
+    await a.rt.send(c.id, { type: 'PAUSE' }); // version 7
+    // b's cache says Active: PAUSE would be written on version 6 — the commit refuses it and b retries on 7, where it is refused
+    await expect(b.rt.send(c.id, { type: 'PAUSE' })).rejects.toThrow(/Paused|PAUSE/);
+    expect((await a.rt.history(c.id)).map((h) => `${h.version}:${h.event}`)).toEqual(['1:CREATE', '2:ACTIVATE', '3:PAUSE', '4:RESUME', '5:PAUSE', '6:RESUME', '7:PAUSE']);
+  });
+
   it('races between runtimes are retried on the fresh state: no lost update, no ConflictError without expectedVersion', async () => {
     begin();
     const [a, b] = [await start(), await start()];

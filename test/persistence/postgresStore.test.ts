@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CampaignStore, type CampaignWrite, postgresStore, StoreConflictError, StoreVersionError, ValidationError } from '../../src/index.js';
 import { POSTGRES_MIGRATIONS } from '../../src/persistence/postgres/postgresMigrations.js';
@@ -117,6 +118,24 @@ describe.skipIf(SKIP_PG)('postgresStore (adapter)', () => {
     await a.commit([create('n1')]);
     await expect.poll(() => signals.at(-1)).toEqual({ lastSeq: 1, nextDueAt: 1_000 });
     stop();
+  });
+
+  it('runs on a pg Pool of the host’s own, which it leaves open; its statements are prepared once per connection', async () => {
+    const schema = freshSchema('pool');
+    schemas.push(schema);
+    const pool = new pg.Pool({ connectionString: PG_URL, max: 1 }); // one connection: the statements below share its session
+    try {
+      const s = postgresStore({ pool, schema });
+      await s.open();
+      await s.commit([create('p1')]);
+      for (let i = 0; i < 5; i++) expect((await s.get('p1'))?.version).toBe(1);
+      const prepared = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM pg_prepared_statements WHERE statement LIKE '%FROM "${schema}".campaigns WHERE id = $1%'`);
+      expect(Number(prepared.rows[0]!.n)).toBe(1); // prepared once, used five times
+      await s.close();
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('refuses options out of bounds', () => {

@@ -507,6 +507,13 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(ids(await store.list({ limit: 3 }))).toEqual(newestFirst.slice(0, 3));
       });
 
+      it('lists the given ids that exist (with the other filters, newest first)', async () => {
+        await store.commit(seed);
+        expect(ids(await store.list({ ids: ['c2', 'c6', 'nope', 'c2'] }))).toEqual(['c6', 'c2']);
+        expect(ids(await store.list({ ids: ['c2', 'c5', 'c3'], status: 'live' }))).toEqual(['c5', 'c2']);
+        expect(await store.list({ ids: [] })).toEqual([]);
+      });
+
       it('filters by status (one or several) and preset', async () => {
         await store.commit(seed);
         expect(ids(await store.list({ status: 'live' }))).toEqual(['c5', 'c4', 'c2']);

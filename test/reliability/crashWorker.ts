@@ -31,6 +31,7 @@ import {
   USER_COMMANDS,
   type UserCommandType,
   ValidationError,
+  whenAvailable,
 } from '../../src/index.js';
 import type { CreateIntent, SendIntent, WorkerLine } from './crashProtocol.js';
 import { rng } from './random.js';
@@ -205,12 +206,15 @@ const retries: (SendIntent | CreateIntent)[] = values.retry
 
 emit({ t: 'opening', at: Date.now() });
 const [url, schema] = dbPath.split('#');
-const rt = await createCampaignRuntime({
-  store: dbPath.startsWith('postgres') ? postgresStore({ connectionString: url!, schema: schema!, pollMs: 200, timerLeaseMs: 2_000 }) : sqliteStore({ path: dbPath }),
-  maxLiveActors: Number(values['max-live']),
-  timerBatchSize: Number(values['timer-batch']),
-  onError: (error) => report('onError', error),
-});
+const open = () =>
+  createCampaignRuntime({
+    store: dbPath.startsWith('postgres') ? postgresStore({ connectionString: url!, schema: schema!, pollMs: 200, timerLeaseMs: 2_000 }) : sqliteStore({ path: dbPath }),
+    maxLiveActors: Number(values['max-live']),
+    timerBatchSize: Number(values['timer-batch']),
+    onError: (error) => report('onError', error),
+  });
+// a process started while the database restarts waits for it, as a process manager would restart it
+const rt = await whenAvailable(open, { tries: 240, delayMs: 250 });
 const known = new Map<string, CampaignView>();
 for (const view of await rt.list({ limit: maxCampaigns })) known.set(view.id, view);
 if (values['watch-feed']) {

@@ -83,7 +83,8 @@ class MemoryStore implements CampaignStore {
   async list(query: ListQuery = {}): Promise<CampaignRecord[]> {
     const statuses = query.status === undefined ? null : new Set([query.status].flat());
     const after = query.after === undefined ? null : parseCursor(query.after);
-    const matching = [...this.#campaigns.values()]
+    const candidates = query.ids === undefined ? [...this.#campaigns.values()] : [...new Set(query.ids)].flatMap((id) => this.#campaigns.get(id) ?? []);
+    const matching = candidates
       .filter((r) => (statuses === null || statuses.has(r.status)) && (query.preset === undefined || r.preset === query.preset))
       .filter((r) => after === null || r.createdAt < after.createdAt || (r.createdAt === after.createdAt && r.id < after.id))
       .sort(newestFirst);

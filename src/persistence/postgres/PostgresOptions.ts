@@ -1,8 +1,16 @@
 import { z } from 'zod';
 
+/** A query as `pg` takes it: named (a prepared statement per connection), with type parsers of the store's own. */
+export interface PgQueryConfig {
+  name: string;
+  text: string;
+  values: unknown[];
+  types: { getTypeParser(oid: number, format?: string): (value: string) => unknown };
+}
+
 /** The subset of a `pg` Pool the store uses (bring your own pool, e.g. with TLS settings). */
 export interface PgPoolLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+  query(config: PgQueryConfig): Promise<{ rows: unknown[]; rowCount: number | null }>;
   connect(): Promise<PgClientLike>;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;

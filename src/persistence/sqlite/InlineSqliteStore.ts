@@ -229,6 +229,10 @@ export class InlineSqliteStore implements CampaignStore {
   async list(query: ListQuery = {}): Promise<CampaignRecord[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
+    if (query.ids !== undefined) {
+      where.push('id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(query.ids));
+    }
     if (query.status !== undefined) {
       const statuses = [query.status].flat();
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
