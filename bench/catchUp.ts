@@ -28,6 +28,7 @@ import {
   profiled,
   setting,
   tempDir,
+  THREAD,
   TimingStore,
 } from './support.js';
 
@@ -74,7 +75,7 @@ main(async () => {
     gc();
 
     // ── measured: open a runtime on the system clock; every timer is overdue ──
-    const store = new TimingStore(sqliteStore({ path }));
+    const store = new TimingStore(sqliteStore({ path, thread: THREAD }));
     const fired = new Map<string, number>();
     let early = 0;
     let outOfOrder = 0;

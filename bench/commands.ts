@@ -31,6 +31,7 @@ import {
   setting,
   summary,
   tempDir,
+  THREAD,
   TimingStore,
 } from './support.js';
 
@@ -147,7 +148,7 @@ main(async () => {
     gc();
 
     // ── the runtime ──
-    const store = new TimingStore(sqliteStore({ path: runtimePath, thread: process.env['BENCH_THREAD'] !== '0' }));
+    const store = new TimingStore(sqliteStore({ path: runtimePath, thread: THREAD }));
     // the hot set is these 10k campaigns: size the live-actor cache for it (the default is 2,000)
     const rt = await createCampaignRuntime({ store, maxLiveActors: CAMPAIGNS });
     const runtimeOp = toggler(async (id, type) => {

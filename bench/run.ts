@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchReport, type BenchRow, int, machine, RESULT_MARKER, runScript, table } from './support.js';
 
-const BENCHMARKS = ['commands', 'sameInstant', 'millionStored', 'timerLag', 'catchUp', 'sseFanout', 'postgres', 'pgDrivers'] as const;
+const BENCHMARKS = ['transition', 'commands', 'sameInstant', 'millionStored', 'timerLag', 'catchUp', 'sseFanout', 'postgres', 'pgDrivers'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 const isBenchmark = (name: string): name is Benchmark => (BENCHMARKS as readonly string[]).includes(name);

@@ -34,6 +34,7 @@ import {
   setting,
   sleep,
   tempDir,
+  THREAD,
   TimingStore,
 } from './support.js';
 
@@ -78,7 +79,7 @@ main(async () => {
     if (counts0['Scheduled'] !== CAMPAIGNS + BYSTANDERS) throw new Error(`seed: ${JSON.stringify(counts0)}`);
     gc();
 
-    const store = new TimingStore(sqliteStore({ path }));
+    const store = new TimingStore(sqliteStore({ path, thread: THREAD }));
     const fired = new Map<string, number>();
     let early = 0;
     let firstDurable = Infinity;

@@ -27,6 +27,7 @@ import {
   type Change,
   type ChangeSource,
   type Clock,
+  type DueCampaign,
   type ListQuery,
   presets,
   type PresetName,
@@ -217,6 +218,12 @@ export function setting(name: string, fallback: number): number {
 // ── child processes ─────────────────────────────────────────────────────────────────────────
 
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Whether the measured SQLite store runs on its worker thread (`sqliteStore({ thread: true })`,
+ * what the service uses): `BENCH_THREAD=0` measures it on the main thread instead.
+ */
+export const THREAD = process.env['BENCH_THREAD'] !== '0';
 export const PHASE_MARKER = '@@phase ';
 
 /**
@@ -388,8 +395,11 @@ export class TimingStore implements CampaignStore {
   idempotency(commandId: string): Promise<{ campaignId: string; result: string } | null> {
     return this.#inner.idempotency(commandId);
   }
-  dueTimers(until: number, limit: number): Promise<TimerRecord[]> {
-    return this.#inner.dueTimers(until, limit);
+  dueCampaigns(until: number, limit: number, except?: readonly string[]): Promise<DueCampaign[]> {
+    return this.#inner.dueCampaigns(until, limit, except);
+  }
+  dueTimers(until: number, limit: number, except?: readonly string[]): Promise<TimerRecord[]> {
+    return this.#inner.dueTimers(until, limit, except);
   }
   timers(campaignId: string): Promise<TimerRecord[]> {
     return this.#inner.timers(campaignId);

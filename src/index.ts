@@ -66,6 +66,7 @@ export {
   type CampaignStore,
   type CampaignWrite,
   type Change,
+  type DueCampaign,
   type ChangeSource,
   type ListQuery,
   SqliteStoreOptions,

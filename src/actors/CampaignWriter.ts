@@ -14,7 +14,7 @@ import type { LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
 
 /** The view of a live campaign at `now`. */
 export function viewOf(live: LiveCampaign, now: number): CampaignView {
-  return toView(live.actor.getSnapshot(), live, now, live.timers);
+  return toView(live.snapshot, live, now, live.timers);
 }
 
 /** A change to write, with what the writer needs beyond its history entry. */
@@ -48,11 +48,7 @@ export class CampaignWriter {
 
   /** Writes the transition the live actor just took; resolves once durable with the view (null for a timer). */
   transitioned(live: LiveCampaign, transition: Transition): Promise<CampaignView | null> {
-    const snapshot = live.actor.getSnapshot();
-    if (snapshot.status === 'error' || snapshot.status === 'stopped') {
-      this.#live.forget(live);
-      throw new Error(`Campaign ${live.id} actor stopped unexpectedly (${snapshot.status}): ${String(snapshot.error)}`);
-    }
+    const snapshot = live.snapshot;
     const fromVersion = live.version;
     live.version += 1;
     live.status = statusLabel(presets[live.preset], phaseOf(snapshot.value));

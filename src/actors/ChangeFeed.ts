@@ -72,6 +72,24 @@ export class ChangeFeed {
     this.read();
   }
 
+  /**
+   * After a commit of this process, with its changes: when the reader is caught up and they
+   * follow on without a gap (the store's only writer), they are taken as they are — no read back.
+   * Otherwise (another writer's changes in between) the reader reads the store.
+   */
+  committed(changes: readonly Change[]): void {
+    const last = changes.at(-1);
+    if (!last) return;
+    const contiguous = !this.#reading && this.#readSeq === this.#lastSeq && changes.every((c, i) => c.seq === this.#readSeq + 1 + i);
+    if (!contiguous) return this.advance(last.seq);
+    const read = changes.map(toCampaignChange);
+    this.#lastSeq = last.seq;
+    this.#readSeq = last.seq;
+    this.remember(read);
+    this.#onRead?.(read);
+    for (const subscription of this.#subscriptions) subscription.offer(read);
+  }
+
   private read(): void {
     this.#reading ??= this.readNew().finally(() => {
       this.#reading = null;

@@ -1,6 +1,8 @@
 import { type Actor, createActor } from 'xstate';
 import { type ArmedTimer, armedTimers, type CampaignSnapshot } from '../machines/armedTimers.js';
+import type { CampaignEvent } from '../machines/CampaignCommand.js';
 import type { CampaignDefinition } from '../machines/CampaignDefinition.js';
+import { campaignLogic, type PersistedCampaign } from '../machines/campaignLogic.js';
 import { campaignMachine } from '../machines/campaignMachine.js';
 import { phaseOf } from '../machines/phase.js';
 import { type PresetName, statusLabel } from '../machines/Preset.js';
@@ -14,13 +16,20 @@ import type { Quarantine } from './Quarantine.js';
 /** XState's own scheduler never fires anything: the runtime owns every timer. */
 const INERT_CLOCK = { setTimeout: () => 0, clearTimeout: () => {} };
 
+/** A started actor: only while an inspector watches (it emits the inspection events). */
 export type CampaignActor = Actor<typeof campaignMachine>;
 
-/** A campaign held in memory as a started actor, with what the store knows of it. */
+/**
+ * A campaign held in memory — its statechart snapshot, advanced by pure transitions (or by an
+ * actor while an inspector watches) — with what the store knows of it.
+ */
 export interface LiveCampaign extends ViewMeta {
   readonly preset: PresetName;
-  readonly actor: CampaignActor;
-  /** The version of the last change applied to the actor (durable once `pending` is 0). */
+  /** The statechart's state after the last change applied. */
+  snapshot: CampaignSnapshot;
+  /** Only with an inspector: the actor whose snapshot `snapshot` is. */
+  readonly actor: CampaignActor | null;
+  /** The version of the last change applied (durable once `pending` is 0). */
   version: number;
   status: string;
   /** The timers the snapshot arms, earliest first. */
@@ -37,9 +46,10 @@ export interface CommittedCampaign {
 }
 
 export interface LiveCampaignsOptions {
-  store: Pick<CampaignStore, 'get' | 'list'>;
+  store: Pick<CampaignStore, 'get'>;
   /** Idle campaigns kept in memory; beyond it the least recently used are evicted. */
   maxLive: number;
+  /** With an inspector, every live campaign is a started actor that reports to it. */
   inspect?: InspectOption | undefined;
   /** Whether a campaign has work queued (such a campaign is never evicted). */
   busy: (id: string) => boolean;
@@ -47,45 +57,33 @@ export interface LiveCampaignsOptions {
   quarantine: Quarantine;
   /**
    * Other runtimes write the same store (`sharing: 'shared'`): reads always come from the store;
-   * a cached actor is the basis of a command only optimistically (the commit's version check
+   * a cached campaign is the basis of a command only optimistically (the commit's version check
    * refuses a write built on a stale one) and timers load what is stored.
    */
   shared?: boolean;
 }
 
 /**
- * An actor (not started) for a stored record, checked: its snapshot must be JSON, a state of the
- * campaign statechart, of a known preset; else {@link CampaignUnreadableError}.
+ * The snapshot of a stored record, checked: it must be JSON, a state of the campaign statechart,
+ * of a known preset; else {@link CampaignUnreadableError}.
  */
-function restoredActor(record: Pick<CampaignRecord, 'id' | 'snapshot'>, inspect?: InspectOption): CampaignActor {
+export function restoreSnapshot(record: Pick<CampaignRecord, 'id' | 'snapshot'>): CampaignSnapshot {
   let persisted: unknown;
   try {
     persisted = JSON.parse(record.snapshot);
   } catch (error) {
     throw new CampaignUnreadableError(record.id, 'its stored snapshot is not valid JSON', { cause: error });
   }
-  let actor: CampaignActor;
   try {
-    actor = createActor(campaignMachine, {
-      id: record.id,
-      snapshot: persisted as CampaignSnapshot,
-      input: undefined as unknown as CampaignDefinition,
-      clock: INERT_CLOCK,
-      ...(inspect ? { inspect } : {}),
-    });
-    const snapshot = actor.getSnapshot();
+    if (typeof persisted !== 'object' || persisted === null) throw new Error('it is not an object');
+    const snapshot = campaignLogic.restore(persisted as PersistedCampaign);
     if (snapshot.status !== 'active' && snapshot.status !== 'done') throw new Error(`the snapshot's status is ${String(snapshot.status)}`);
     if (!Object.hasOwn(presets, snapshot.context.preset)) throw new Error(`unknown preset "${String(snapshot.context.preset)}"`);
     phaseOf(snapshot.value);
+    return snapshot;
   } catch (error) {
     throw new CampaignUnreadableError(record.id, `its stored snapshot is not a state of the campaign statechart (${(error as Error).message})`, { cause: error });
   }
-  return actor;
-}
-
-/** The snapshot a stored record holds, restored without starting an actor; {@link CampaignUnreadableError} when it cannot be read. */
-export function restoreSnapshot(record: Pick<CampaignRecord, 'id' | 'snapshot'>): CampaignSnapshot {
-  return restoredActor(record).getSnapshot();
 }
 
 /**
@@ -94,7 +92,7 @@ export function restoreSnapshot(record: Pick<CampaignRecord, 'id' | 'snapshot'>)
  * not a million actors. Call `load` inside the campaign's lane.
  */
 export class LiveCampaigns {
-  readonly #store: Pick<CampaignStore, 'get' | 'list'>;
+  readonly #store: Pick<CampaignStore, 'get'>;
   readonly #max: number;
   readonly #inspect: InspectOption | undefined;
   readonly #busy: (id: string) => boolean;
@@ -117,9 +115,10 @@ export class LiveCampaigns {
 
   /**
    * The live campaign, from the cache (marked most recently used) or restored from the store.
-   * On a shared store a `verified` load asks the store for the campaign first and uses the cached
-   * actor only when it is still current; an unverified one trusts the cache, and whoever acts on
-   * it must let the store's version check (or {@link isCurrent}) stand behind its decision.
+   * On a shared store a `verified` load asks the store for the campaign first (or takes
+   * `prefetched`, a record just read) and uses the cached campaign only when it is still
+   * current; an unverified one trusts the cache, and whoever acts on it must let the store's
+   * version check (or {@link isCurrent}) stand behind its decision.
    */
   async load(id: string, verified = true, prefetched?: CampaignRecord): Promise<LiveCampaign> {
     const cached = this.#cache.get(id);
@@ -140,38 +139,32 @@ export class LiveCampaigns {
       return cached;
     }
     if (cached) this.remove(cached); // another runtime moved it on: start from what is stored
-    const actor = this.read(record, this.#inspect).start();
+    const restored = this.read(record);
+    const actor = this.#inspect ? this.actorFor(id, { snapshot: campaignLogic.persist(restored) }) : null;
+    const snapshot = actor ? actor.getSnapshot() : restored;
     return this.add({
       id,
       preset: record.preset as PresetName,
+      snapshot,
       actor,
       version: record.version,
       status: record.status,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
-      timers: armedTimers(actor.getSnapshot()),
+      timers: armedTimers(snapshot),
       pending: 0,
       deleted: false,
     });
   }
 
-  /**
-   * The stored records a verified {@link load} of each of `ids` would read, in one store read
-   * (those not cached, or all on a shared store); pass each to `load` as `prefetched`.
-   */
-  async prefetch(ids: readonly string[]): Promise<Map<string, CampaignRecord>> {
-    const wanted = this.#shared ? ids : ids.filter((id) => !this.#cache.has(id));
-    if (wanted.length === 0) return new Map();
-    return new Map((await this.#store.list({ ids: wanted })).map((record) => [record.id, record]));
-  }
-
   /** A new campaign, at version 0 until its first write. */
   create(id: string, definition: CampaignDefinition, now: number): LiveCampaign {
-    const actor = this.start(id, definition);
-    const snapshot = actor.getSnapshot();
+    const actor = this.#inspect ? this.actorFor(id, { input: definition }) : null;
+    const snapshot = actor ? actor.getSnapshot() : campaignLogic.start(definition);
     return this.add({
       id,
       preset: definition.preset,
+      snapshot,
       actor,
       version: 0,
       status: statusLabel(presets[definition.preset], phaseOf(snapshot.value)),
@@ -203,6 +196,28 @@ export class LiveCampaigns {
     else this.remove(cached);
   }
 
+  /**
+   * Applies `event` to a live campaign (its actor's `send` while inspected); the campaign keeps
+   * the next snapshot. A statechart that throws leaves the campaign forgotten (the next load
+   * reads the store) and the error thrown.
+   */
+  send(live: LiveCampaign, event: CampaignEvent): CampaignSnapshot {
+    try {
+      if (live.actor) {
+        live.actor.send(event);
+        const snapshot = live.actor.getSnapshot();
+        if (snapshot.status === 'error' || snapshot.status === 'stopped') throw snapshot.error ?? new Error(`the actor is ${snapshot.status}`);
+        live.snapshot = snapshot;
+      } else {
+        live.snapshot = campaignLogic.next(live.snapshot, event);
+      }
+      return live.snapshot;
+    } catch (error) {
+      this.forget(live);
+      throw new Error(`Campaign ${live.id}: the statechart failed on ${event.type} (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
+  }
+
   /** Whether a campaign is live (no I/O). */
   has(id: string): boolean {
     return this.#cache.has(id);
@@ -214,7 +229,7 @@ export class LiveCampaigns {
    */
   async committed(id: string): Promise<CommittedCampaign | null> {
     const live = this.#cache.get(id);
-    if (live && live.pending === 0 && !live.deleted && !this.#shared) return { snapshot: live.actor.getSnapshot(), meta: live };
+    if (live && live.pending === 0 && !live.deleted && !this.#shared) return { snapshot: live.snapshot, meta: live };
     const record = await this.#store.get(id);
     return record ? { snapshot: this.committedSnapshot(record), meta: record } : null;
   }
@@ -222,16 +237,16 @@ export class LiveCampaigns {
   /** The snapshot of a stored record: the live actor's when it is at that version, else restored. */
   committedSnapshot(record: CampaignRecord): CampaignSnapshot {
     const live = this.#cache.get(record.id);
-    if (live && live.version === record.version && !live.deleted) return live.actor.getSnapshot();
-    return this.read(record).getSnapshot();
+    if (live && live.version === record.version && !live.deleted) return live.snapshot;
+    return this.read(record);
   }
 
-  /** A stored record as an actor (not started); an unreadable one is quarantined, a readable one released. */
-  private read(record: CampaignRecord, inspect?: InspectOption): CampaignActor {
+  /** A stored record's snapshot; an unreadable one is quarantined, a readable one released. */
+  private read(record: CampaignRecord): CampaignSnapshot {
     try {
-      const actor = restoredActor(record, inspect);
+      const snapshot = restoreSnapshot(record);
       if (this.#quarantine.has(record.id)) this.#quarantine.release(record.id);
-      return actor;
+      return snapshot;
     } catch (error) {
       if (error instanceof CampaignUnreadableError) this.#quarantine.add(record.id, error.reason);
       throw error;
@@ -243,10 +258,10 @@ export class LiveCampaigns {
     if (this.#cache.get(live.id) === live) this.#cache.delete(live.id);
   }
 
-  /** Removes a deleted campaign and stops its actor. */
+  /** Removes a campaign from memory (and stops its actor, if inspected). */
   remove(live: LiveCampaign): void {
     this.forget(live);
-    live.actor.stop();
+    live.actor?.stop();
   }
 
   /**
@@ -259,13 +274,13 @@ export class LiveCampaigns {
       if (this.#cache.size <= this.#max) break;
       if (live.pending > 0 || this.#busy(id)) continue;
       this.#cache.delete(id);
-      live.actor.stop();
+      live.actor?.stop();
     }
   }
 
   /** Stops every live actor. */
   clear(): void {
-    for (const live of this.#cache.values()) live.actor.stop();
+    for (const live of this.#cache.values()) live.actor?.stop();
     this.#cache.clear();
   }
 
@@ -275,7 +290,10 @@ export class LiveCampaigns {
     return live;
   }
 
-  private start(id: string, input: CampaignDefinition): CampaignActor {
-    return createActor(campaignMachine, { id, clock: INERT_CLOCK, input, ...(this.#inspect ? { inspect: this.#inspect } : {}) }).start();
+  /** A started actor reporting to the inspector: from a stored snapshot, or a new campaign's input. */
+  private actorFor(id: string, from: { snapshot: PersistedCampaign } | { input: CampaignDefinition }): CampaignActor {
+    const input = 'input' in from ? from.input : (undefined as unknown as CampaignDefinition);
+    const snapshot = 'snapshot' in from ? { snapshot: from.snapshot as CampaignSnapshot } : {};
+    return createActor(campaignMachine, { id, clock: INERT_CLOCK, input, ...snapshot, ...(this.#inspect ? { inspect: this.#inspect } : {}) }).start();
   }
 }

@@ -11,11 +11,12 @@ import {
 import { type CampaignView, toView } from '../machines/CampaignView.js';
 import { isSystemCommand } from '../machines/commands.js';
 import { capabilities, commandsNow } from '../machines/describeCampaign.js';
+import { campaignLogic } from '../machines/campaignLogic.js';
 import { forecast } from '../machines/forecast.js';
 import { toIso } from '../machines/Instant.js';
 import { presets } from '../machines/presets/index.js';
 import { deleteRefusal, refusalReason } from '../machines/refusalReason.js';
-import { type CampaignRecord, type CampaignStore, cursorOf } from '../persistence/CampaignStore.js';
+import { type CampaignRecord, type CampaignStore, type Change, cursorOf } from '../persistence/CampaignStore.js';
 import type {
   CampaignChange,
   CampaignListQuery,
@@ -96,7 +97,11 @@ export class RuntimeCore implements ParsedInputs {
       store.sharing === 'shared' ? (changes) => changes.forEach((change) => this.#live.outdated(change.campaignId, change.version)) : undefined,
     );
     this.#commits = new GroupCommit(store, (writes, seqs) => {
-      if (seqs.length > 0) this.#feed.advance(seqs.at(-1)!);
+      const changes: Change[] = [];
+      writes.forEach((write, i) => {
+        if (write.change) changes.push({ ...write.change, seq: seqs[i]! });
+      });
+      this.#feed.committed(changes);
       this.#timers.committed(writes);
     });
     this.#writer = new CampaignWriter(this.#commits, this.#live);
@@ -136,7 +141,7 @@ export class RuntimeCore implements ParsedInputs {
 
   async create(definition: CampaignDefinition, options: CreateOptions): Promise<CampaignView> {
     this.assertRunning();
-    const print = fingerprint({ definition, id: options.id ?? null });
+    const print = options.commandId === undefined ? '' : fingerprint({ definition, id: options.id ?? null });
     return this.retried(() => this.#idempotency.run(options.commandId, { campaignId: null, type: 'CREATE', fingerprint: print }, () => {
       const id = options.id ?? randomUUID();
       return this.#lanes.run(id, async () => {
@@ -153,7 +158,8 @@ export class RuntimeCore implements ParsedInputs {
 
   async send(id: string, command: CampaignCommand, options: z.output<typeof SendOptions>): Promise<CampaignView> {
     this.assertRunning();
-    const print = fingerprint({ campaignId: id, command, expectedVersion: options.expectedVersion ?? null, source: options.source });
+    // the fingerprint is kept with a command id only: without one there is nothing to compare it with
+    const print = options.commandId === undefined ? '' : fingerprint({ campaignId: id, command, expectedVersion: options.expectedVersion ?? null, source: options.source });
     return this.retried(() => this.#idempotency.run(options.commandId, { campaignId: id, type: command.type, fingerprint: print }, () =>
       this.onCampaign(id, options.expectedVersion, (live, now) => {
         const status = live.status;
@@ -161,9 +167,15 @@ export class RuntimeCore implements ParsedInputs {
           return this.rejected(live, command.type, `${command.type} is a system command: only the system may send it`, now);
         }
         const event = { ...command, at: now } as CampaignEvent;
-        const reason = refusalReason(live.actor.getSnapshot(), event);
-        if (reason !== null) return this.rejected(live, command.type, reason, now);
-        live.actor.send(event);
+        const before = live.snapshot;
+        if (campaignLogic.eventless(before)) {
+          const reason = refusalReason(before, event);
+          if (reason !== null) return this.rejected(live, command.type, reason, now);
+          this.#live.send(live, event);
+        } else if (this.#live.send(live, event) === before) {
+          // nothing else could have moved it: the transition was refused — only now ask why
+          return this.rejected(live, command.type, refusalReason(before, event) ?? `${command.type} is refused while the campaign is ${live.status}`, now);
+        }
         return this.commandWritten(live, {
           event: command.type,
           source: options.source,
@@ -180,12 +192,12 @@ export class RuntimeCore implements ParsedInputs {
 
   async delete(id: string, options: DeleteOptions): Promise<void> {
     this.assertRunning();
-    const print = fingerprint({ campaignId: id, expectedVersion: options.expectedVersion ?? null });
+    const print = options.commandId === undefined ? '' : fingerprint({ campaignId: id, expectedVersion: options.expectedVersion ?? null });
     await this.retried(() => this.#idempotency.run(options.commandId, { campaignId: id, type: 'DELETE', fingerprint: print }, async () => {
       const entry = { event: 'DELETE', source: 'user' as const, dueAt: null, commandId: options.commandId ?? null, fingerprint: print };
       try {
         return await this.onCampaign(id, options.expectedVersion, (live, now) => {
-          if (!capabilities(live.actor.getSnapshot(), live.timers).deletable) {
+          if (!capabilities(live.snapshot, live.timers).deletable) {
             return this.rejected(live, 'DELETE', deleteRefusal(live.preset, live.status), now);
           }
           const view = viewOf(live, now);
@@ -399,7 +411,7 @@ export class RuntimeCore implements ParsedInputs {
   }
 
   private rejected(live: LiveCampaign, command: string, reason: string, now: number): TransitionRejectedError {
-    const allowed = commandsNow(live.actor.getSnapshot(), now).actions;
+    const allowed = commandsNow(live.snapshot, now).actions;
     return new TransitionRejectedError({ campaignId: live.id, status: live.status, command, allowed, reason });
   }
 

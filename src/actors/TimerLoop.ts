@@ -1,6 +1,6 @@
 import type { CampaignEvent } from '../machines/CampaignCommand.js';
 import { timerName } from '../machines/CampaignContext.js';
-import type { CampaignRecord, CampaignStore, CampaignWrite, TimerRecord } from '../persistence/CampaignStore.js';
+import type { CampaignStore, CampaignWrite, DueCampaign, TimerRecord } from '../persistence/CampaignStore.js';
 import type { Clock, ClockTimer } from './Clock.js';
 import type { CampaignWriter } from './CampaignWriter.js';
 import { NotFoundError, StaleCampaignError } from './errors.js';
@@ -9,7 +9,7 @@ import type { Lanes } from './Lanes.js';
 import type { LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
 
 export interface TimerLoopOptions {
-  store: Pick<CampaignStore, 'dueTimers' | 'nextDueAt'>;
+  store: Pick<CampaignStore, 'dueCampaigns' | 'nextDueAt'>;
   clock: Clock;
   lanes: Lanes;
   live: LiveCampaigns;
@@ -93,9 +93,9 @@ export class TimerLoop {
       const next = live.timers[0];
       if (!next || next.dueAt > now) break;
       const from = live.status;
-      live.actor.send({ type: next.eventType, at: next.dueAt } as unknown as CampaignEvent);
+      const snapshot = this.#o.live.send(live, { type: next.eventType, at: next.dueAt } as unknown as CampaignEvent);
       const commit = this.#o.writer.transitioned(live, {
-        event: timerName(next.timer, live.actor.getSnapshot().context),
+        event: timerName(next.timer, snapshot.context),
         source: 'timer',
         from,
         at: now,
@@ -173,20 +173,27 @@ export class TimerLoop {
     await this.#firing;
   }
 
+  /**
+   * Fires due timers batch after batch. Each batch comes with its campaigns' records in one read
+   * and is applied at once; while its writes commit, the next batch is read and applied (the
+   * campaigns still committing are left out of that read), so the statecharts' work overlaps the
+   * store's. At most two batches are in flight.
+   */
   private async fireBatches(): Promise<void> {
-    const { store, clock, commits, batchSize } = this.#o;
+    const { store, clock, batchSize } = this.#o;
     const failed = new Map<string, string>();
     const started = clock.now();
+    let committing: { ids: string[]; done: Promise<void> } | null = null;
     for (;;) {
       if (this.#stopped) break;
       const now = clock.now();
-      const due = await store.dueTimers(now, batchSize, [...this.waiting(now), ...failed.keys()]);
+      const due = await store.dueCampaigns(now, batchSize, [...this.waiting(now), ...failed.keys(), ...(committing?.ids ?? [])]);
       if (due.length === 0) break;
-      const campaigns = new Map(due.map((row) => [row.campaignId, row]));
-      const records = await this.#o.live.prefetch([...campaigns.keys()]);
-      await Promise.all([...campaigns.values()].map((row) => this.fireCampaign(row, now, failed, records.get(row.campaignId))));
-      await commits.drain();
+      const done = Promise.all(due.map((campaign) => this.fireCampaign(campaign, now, failed))).then(() => {});
+      await committing?.done;
+      committing = { ids: due.map((campaign) => campaign.record.id), done };
     }
+    await committing?.done;
     // a campaign that was due for another attempt and did not fail again has nothing left to retry (fired, or deleted)
     for (const entry of [...this.#retrying.values()]) {
       if (entry.retryAt <= started && !failed.has(entry.campaignId)) this.#retrying.delete(entry.campaignId);
@@ -195,27 +202,27 @@ export class TimerLoop {
   }
 
   /** Applies a campaign's due timers in its lane; a failure (unreadable, unsaved) puts the campaign in backoff. */
-  private async fireCampaign(row: TimerRecord, now: number, failed: Map<string, string>, prefetched: CampaignRecord | undefined): Promise<void> {
+  private async fireCampaign({ record, timers }: DueCampaign, now: number, failed: Map<string, string>): Promise<void> {
     const { lanes, live } = this.#o;
     try {
-      await lanes.run(row.campaignId, async () => {
+      await lanes.run(record.id, async () => {
         let campaign: LiveCampaign;
         try {
-          campaign = await live.load(row.campaignId, true, prefetched);
+          campaign = await live.load(record.id, true, record);
         } catch (error) {
           if (error instanceof NotFoundError) return;
           throw error;
         }
         const fired = this.applyDue(campaign, now);
-        if (fired.length === 0 && campaign.pending === 0) this.reconcile(campaign, row);
+        if (fired.length === 0 && campaign.pending === 0 && timers[0]) this.reconcile(campaign, timers[0]);
         const failure = (await Promise.allSettled(fired)).find((result) => result.status === 'rejected');
         if (failure) throw (failure as PromiseRejectedResult).reason;
       });
-      this.#retrying.delete(row.campaignId);
+      this.#retrying.delete(record.id);
     } catch (error) {
       // another runtime sharing the store moved the campaign on (it may have fired this very timer): nothing failed
       if (error instanceof StaleCampaignError) return;
-      failed.set(row.campaignId, reasonOf(error));
+      failed.set(record.id, reasonOf(error));
     }
   }
 

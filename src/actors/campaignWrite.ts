@@ -2,10 +2,12 @@ import type { CampaignCommand } from '../machines/CampaignCommand.js';
 import type { CampaignView } from '../machines/CampaignView.js';
 import { toIso } from '../machines/Instant.js';
 import type { CampaignWrite, Change, ChangeSource } from '../persistence/CampaignStore.js';
-import type { CampaignActor, LiveCampaign } from './LiveCampaigns.js';
+import { campaignLogic } from '../machines/campaignLogic.js';
+import type { CampaignSnapshot } from '../machines/armedTimers.js';
+import type { LiveCampaign } from './LiveCampaigns.js';
 
-/** What a write is built from: a live campaign, or — to delete an unreadable one — its stored facts without an actor. */
-export type CampaignState = Omit<LiveCampaign, 'actor' | 'pending'> & { readonly actor?: CampaignActor };
+/** What a write is built from: a live campaign, or — to delete an unreadable one — its stored facts without a snapshot. */
+export type CampaignState = Omit<LiveCampaign, 'snapshot' | 'actor' | 'pending'> & { readonly snapshot?: CampaignSnapshot };
 
 /** What happened to a campaign, as its history entry will say. */
 export interface ChangeEntry {
@@ -54,21 +56,21 @@ export function campaignWrite(
     commandId: entry.commandId,
     detail: entry.detail === null ? null : JSON.stringify(entry.detail),
   };
-  if (!live.deleted && !live.actor) throw new Error(`Campaign ${live.id}: only a deletion is written without its actor`);
+  if (!live.deleted && !live.snapshot) throw new Error(`Campaign ${live.id}: only a deletion is written without its snapshot`);
   return {
     campaignId: live.id,
     preset: live.preset,
     fromVersion,
     record:
-      live.deleted || !live.actor
+      live.deleted || !live.snapshot
         ? null
         : {
           id: live.id,
           preset: live.preset,
           status: live.status,
-          name: live.actor.getSnapshot().context.name,
+          name: live.snapshot.context.name,
           version: live.version,
-          snapshot: JSON.stringify(live.actor.getPersistedSnapshot()),
+          snapshot: JSON.stringify(campaignLogic.persist(live.snapshot)),
           createdAt: live.createdAt,
           updatedAt: live.updatedAt,
         },

@@ -22,9 +22,19 @@ export const Instant = z
   });
 export type Instant = z.output<typeof Instant>;
 
+/** Recent conversions: a campaign's dates repeat in every view and history entry of it. */
+const isoCache = new Map<number, string>();
+
 /** Epoch milliseconds → ISO string (UTC), `null` stays `null`. */
 export function toIso(ms: number): string;
 export function toIso(ms: number | null): string | null;
 export function toIso(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString();
+  if (ms === null) return null;
+  let iso = isoCache.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (isoCache.size >= 20_000) isoCache.clear();
+    isoCache.set(ms, iso);
+  }
+  return iso;
 }

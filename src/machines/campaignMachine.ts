@@ -1,4 +1,4 @@
-import { and, assign, not, setup, stateIn } from 'xstate';
+import { assign, setup } from 'xstate';
 import type { CampaignEvent } from './CampaignCommand.js';
 import { type CampaignContext, initialContext, timerDueAt } from './CampaignContext.js';
 import type { CampaignDefinition } from './CampaignDefinition.js';
@@ -16,11 +16,8 @@ import {
   rerunProblem,
 } from './conditions.js';
 import { eventInstant } from './eventInstant.js';
-import { PHASE_STATE, type Phase } from './phase.js';
-import type { PresetTransition } from './Preset.js';
-import { presetAllows } from './presets/index.js';
-
-type On = PresetTransition[1];
+import type { Phase } from './phase.js';
+import { condition, not, when } from './when.js';
 
 const ID = {
   published: '#campaign.published',
@@ -38,28 +35,30 @@ const run = (intake: 'accepting' | 'closed' | 'frozen', processing: 'active' | '
   `${ID.running}.processing.${processing}`,
 ];
 
-const allows = (from: Phase, on: On, to?: Phase) => ({ type: 'allows', params: { from, on, to } }) as const;
-const timerSet = (timer: TimerKey) => ({ type: 'timerSet', params: { timer } }) as const;
-const patchFits = (phase: Phase) => ({ type: 'patchFits', params: { phase } }) as const;
-
-/** The preset's table has `from --on--> to` (checked first: it is cheap) and the state is `from`. */
-/*
- * `and` only infers its element types inline in a machine config; built here (and in `.map`) it
- * is given the machine's context and events, and its named guards are checked by `setup`.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type NamedGuards = [any];
-const when = (from: Phase, on: On, to: Phase, ...more: unknown[]) =>
-  and<CampaignContext, CampaignEvent, NamedGuards>([
-    allows(from, on, to),
-    stateIn(PHASE_STATE[from]),
-    ...more,
-  ] as unknown as NamedGuards);
-
 const EDITABLE_PUBLISHED: Phase[] = ['scheduled', 'held', 'active', 'closed', 'paused', 'pausedClosed', 'frozen'];
 const FAULTABLE: Phase[] = ['scheduled', 'active', 'closed', 'paused', 'pausedClosed', 'frozen'];
 
 const at = (context: CampaignContext, event: CampaignEvent) => eventInstant(context, event);
+
+/* The conditions the guards combine with a preset-table row (see `when`). */
+const activationReady = condition('activationReady', (c, e) => activationProblem(c, at(c, e)) === null);
+const startsLater = condition('startsLater', (c, e) => ['before', 'between'].includes(position(c, at(c, e))));
+const runsNow = condition('runsNow', (c, e) => position(c, at(c, e)) === 'inside');
+const notRecurring = condition('notRecurring', (c) => c.recurrence === null);
+const listAudience = condition('listAudience', (c) => c.audience?.mode === 'list');
+const canReopen = condition('canReopen', (c, e) => e.type === 'REACTIVATE' && reopenProblem(c, e, at(c, e)) === null);
+const reopenClosesIntake = condition(
+  'reopenClosesIntake',
+  (c, e) => e.type === 'REACTIVATE' && e.startAt === undefined && e.endAt === undefined && c.endAt !== null && c.endAt <= at(c, e),
+);
+const rerunReady = condition('rerunReady', (c, e) => e.type === 'REACTIVATE' && rerunProblem(c, e, at(c, e)) === null);
+const rerunStartsLater = condition(
+  'rerunStartsLater',
+  (c, e) => e.type === 'REACTIVATE' && ['before', 'between'].includes(position(rerunContext(c, e, at(c, e)), at(c, e))),
+);
+const timerSet = (timer: TimerKey) => condition(`${timer} set`, (c) => timerDueAt(timer, c) !== null);
+const patchFits = (phase: Phase) =>
+  condition('patchFits', (c, e) => e.type === 'UPDATE' && patchProblem(c, e.patch, phase, at(c, e)) === null);
 
 /**
  * The canonical campaign statechart. One machine for every preset: the preset named in the
@@ -82,30 +81,7 @@ export const campaignMachine = setup({
     input: {} as CampaignDefinition,
   },
   guards: {
-    allows: ({ context }, params: { from: Phase; on: On; to: Phase | undefined }) =>
-      presetAllows(context.preset, params.from, params.on, params.to),
-    timerSet: ({ context }, params: { timer: TimerKey }) => timerDueAt(params.timer, context) !== null,
-    activationReady: ({ context, event }) => activationProblem(context, at(context, event)) === null,
-    startsLater: ({ context, event }) => ['before', 'between'].includes(position(context, at(context, event))),
-    runsNow: ({ context, event }) => position(context, at(context, event)) === 'inside',
-    notRecurring: ({ context }) => context.recurrence === null,
     visibleNow: ({ context, event }) => context.visibleAt === null || context.visibleAt <= at(context, event),
-    listAudience: ({ context }) => context.audience?.mode === 'list',
-    canReopen: ({ context, event }) =>
-      event.type === 'REACTIVATE' && reopenProblem(context, event, at(context, event)) === null,
-    reopenClosesIntake: ({ context, event }) =>
-      event.type === 'REACTIVATE' &&
-      event.startAt === undefined &&
-      event.endAt === undefined &&
-      context.endAt !== null &&
-      context.endAt <= at(context, event),
-    rerunReady: ({ context, event }) =>
-      event.type === 'REACTIVATE' && rerunProblem(context, event, at(context, event)) === null,
-    rerunStartsLater: ({ context, event }) =>
-      event.type === 'REACTIVATE' &&
-      ['before', 'between'].includes(position(rerunContext(context, event, at(context, event)), at(context, event))),
-    patchFits: ({ context, event }, params: { phase: Phase }) =>
-      event.type === 'UPDATE' && patchProblem(context, event.patch, params.phase, at(context, event)) === null,
   },
   actions: {
     planWindow: assign({ occurrence: ({ context, event }) => plannedOccurrence(context, at(context, event)) }),
@@ -146,29 +122,29 @@ export const campaignMachine = setup({
       on: {
         ACTIVATE: [
           {
-            guard: and([allows('draft', 'ACTIVATE', 'scheduled'), 'activationReady', 'startsLater']),
+            guard: when('draft', 'ACTIVATE', 'scheduled', activationReady, startsLater),
             target: ID.scheduled,
             actions: 'planWindow',
           },
           {
-            guard: and([allows('draft', 'ACTIVATE', 'active'), 'activationReady']),
+            guard: when('draft', 'ACTIVATE', 'active', activationReady),
             target: ID.running,
             actions: ['planWindow', 'startNow'],
           },
         ],
         PUBLISH: [
           {
-            guard: and([allows('draft', 'PUBLISH', 'scheduled'), 'activationReady', 'startsLater']),
+            guard: when('draft', 'PUBLISH', 'scheduled', activationReady, startsLater),
             target: ID.scheduled,
             actions: 'planWindow',
           },
           {
-            guard: and([allows('draft', 'PUBLISH', 'active'), 'activationReady']),
+            guard: when('draft', 'PUBLISH', 'active', activationReady),
             target: ID.running,
             actions: ['planWindow', 'startNow'],
           },
         ],
-        UPDATE: { guard: and([allows('draft', 'UPDATE', 'draft'), patchFits('draft')]), actions: 'applyPatch' },
+        UPDATE: { guard: when('draft', 'UPDATE', 'draft', patchFits('draft')), actions: 'applyPatch' },
       },
     },
     published: {
@@ -204,35 +180,35 @@ export const campaignMachine = setup({
                 waiting: {
                   after: {
                     startAt: {
-                      guard: and([allows('scheduled', 'startAt', 'active'), timerSet('startAt')]),
+                      guard: when('scheduled', 'startAt', 'active', timerSet('startAt')),
                       target: ID.running,
                       actions: 'planWindow',
                     },
                   },
                   on: {
                     ACTIVATE_NOW: {
-                      guard: and([allows('scheduled', 'ACTIVATE_NOW', 'active'), 'notRecurring']),
+                      guard: when('scheduled', 'ACTIVATE_NOW', 'active', notRecurring),
                       target: ID.running,
                       actions: 'startNow',
                     },
-                    PAUSE: { guard: allows('scheduled', 'PAUSE', 'held'), target: 'held' },
+                    PAUSE: { guard: when('scheduled', 'PAUSE', 'held'), target: 'held' },
                   },
                 },
                 held: {
                   entry: 'openPause',
                   exit: 'closePause',
                   after: {
-                    endAt: { guard: and([allows('held', 'endAt', 'ended'), timerSet('endAt')]), target: ID.ended },
+                    endAt: { guard: when('held', 'endAt', 'ended', timerSet('endAt')), target: ID.ended },
                   },
                   on: {
                     RESUME: [
                       {
-                        guard: and([allows('held', 'RESUME', 'active'), 'runsNow']),
+                        guard: when('held', 'RESUME', 'active', runsNow),
                         target: ID.running,
                         actions: 'planWindow',
                       },
                       {
-                        guard: and([allows('held', 'RESUME', 'scheduled'), 'startsLater']),
+                        guard: when('held', 'RESUME', 'scheduled', startsLater),
                         target: 'waiting',
                         actions: 'planWindow',
                       },
@@ -276,23 +252,23 @@ export const campaignMachine = setup({
               { guard: when('pausedClosed', 'RESUME', 'closed'), target: run('closed', 'active') },
               { guard: when('closed', 'RESUME', 'active'), target: run('accepting', 'active'), actions: 'closePause' },
               {
-                guard: when('frozen', 'RESUME', 'active', 'runsNow'),
+                guard: when('frozen', 'RESUME', 'active', runsNow),
                 target: run('accepting', 'active'),
                 actions: 'planWindow',
               },
               {
-                guard: when('frozen', 'RESUME', 'scheduled', 'startsLater'),
+                guard: when('frozen', 'RESUME', 'scheduled', startsLater),
                 target: ID.scheduled,
                 actions: 'planWindow',
               },
             ],
             REACTIVATE: [
               ...(['paused', 'pausedClosed', 'closed', 'frozen'] as const).map((phase) => ({
-                guard: when(phase, 'REACTIVATE', 'active', 'canReopen'),
+                guard: when(phase, 'REACTIVATE', 'active', canReopen),
                 target: run('accepting', 'active'),
                 actions: 'reopen' as const,
               })),
-              { guard: when('frozen', 'REACTIVATE', 'closed', 'reopenClosesIntake'), target: run('closed', 'active') },
+              { guard: when('frozen', 'REACTIVATE', 'closed', reopenClosesIntake), target: run('closed', 'active') },
             ],
             END: (['active', 'closed'] as const).map((phase) => ({
               guard: when(phase, 'END', 'ended'),
@@ -300,9 +276,9 @@ export const campaignMachine = setup({
               actions: ['closePause', 'endNow'] as const,
             })),
             AUDIENCE_LIST_LOADED: [
-              { guard: when('active', 'AUDIENCE_LIST_LOADED', 'closed', 'listAudience'), target: run('closed', 'active') },
+              { guard: when('active', 'AUDIENCE_LIST_LOADED', 'closed', listAudience), target: run('closed', 'active') },
               {
-                guard: when('paused', 'AUDIENCE_LIST_LOADED', 'pausedClosed', 'listAudience'),
+                guard: when('paused', 'AUDIENCE_LIST_LOADED', 'pausedClosed', listAudience),
                 target: run('closed', 'paused'),
               },
             ],
@@ -338,18 +314,18 @@ export const campaignMachine = setup({
                   after: {
                     windowEnd: [
                       {
-                        guard: when('active', 'windowEnd', 'active', timerSet('windowEnd'), 'runsNow'),
+                        guard: when('active', 'windowEnd', 'active', timerSet('windowEnd'), runsNow),
                         target: ID.running,
                         reenter: true,
                         actions: 'planWindow',
                       },
                       {
-                        guard: when('active', 'windowEnd', 'scheduled', timerSet('windowEnd'), 'startsLater'),
+                        guard: when('active', 'windowEnd', 'scheduled', timerSet('windowEnd'), startsLater),
                         target: ID.scheduled,
                         actions: 'planWindow',
                       },
                       {
-                        guard: when('active', 'windowEnd', 'ended', timerSet('windowEnd'), not('runsNow'), not('startsLater')),
+                        guard: when('active', 'windowEnd', 'ended', timerSet('windowEnd'), not(runsNow), not(startsLater)),
                         target: ID.ended,
                       },
                       {
@@ -369,25 +345,25 @@ export const campaignMachine = setup({
           on: {
             REACTIVATE: [
               {
-                guard: and([allows('ended', 'REACTIVATE', 'scheduled'), 'rerunReady', 'rerunStartsLater']),
+                guard: when('ended', 'REACTIVATE', 'scheduled', rerunReady, rerunStartsLater),
                 target: ID.scheduled,
                 actions: ['rerun', 'planWindow'],
               },
               {
-                guard: and([allows('ended', 'REACTIVATE', 'active'), 'rerunReady']),
+                guard: when('ended', 'REACTIVATE', 'active', rerunReady),
                 target: ID.running,
                 actions: ['rerun', 'planWindow'],
               },
             ],
-            ARCHIVE: { guard: allows('ended', 'ARCHIVE', 'archived'), target: ID.archived },
+            ARCHIVE: { guard: when('ended', 'ARCHIVE', 'archived'), target: ID.archived },
           },
         },
       },
     },
     error: {
       on: {
-        SYSTEM_RECOVER: { guard: allows('error', 'SYSTEM_RECOVER'), target: ID.history, actions: 'clearFault' },
-        ABORT: { guard: allows('error', 'ABORT', 'aborted'), target: ID.aborted },
+        SYSTEM_RECOVER: { guard: when('error', 'SYSTEM_RECOVER', undefined), target: ID.history, actions: 'clearFault' },
+        ABORT: { guard: when('error', 'ABORT', 'aborted'), target: ID.aborted },
       },
     },
     aborted: { type: 'final' },

@@ -33,6 +33,7 @@ export { PHASES, PHASE_STATE, phaseOf, type Phase } from './phase.js';
 export { PRESET_NAMES, Preset, PresetName, PresetTransition, definePreset, statusLabel } from './Preset.js';
 export { presets, discount, franchise, gifting, journey } from './presets/index.js';
 export { campaignMachine } from './campaignMachine.js';
+export { campaignLogic, type PersistedCampaign } from './campaignLogic.js';
 export { armedTimers, type ArmedTimer, type CampaignSnapshot } from './armedTimers.js';
 export {
   capabilities,

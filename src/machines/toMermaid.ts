@@ -19,17 +19,13 @@ interface AllowsParams {
   to?: string;
 }
 
-/** The `allows` guards inside a (possibly composite) guard. */
+/** The preset-table row of a guard made by `when`. */
 function allowsOf(guard: unknown): AllowsParams[] {
-  if (!guard) return [];
-  if (typeof guard === 'object' && (guard as { type?: unknown }).type === 'allows') {
-    return [(guard as { params: AllowsParams }).params];
-  }
-  const inner = (guard as { guards?: unknown[] }).guards;
-  return Array.isArray(inner) ? inner.flatMap(allowsOf) : [];
+  const row = (guard as { row?: AllowsParams } | undefined)?.row;
+  return row ? [row] : [];
 }
 
-/** The presets that can take a transition: those whose table has every `allows` of its guard. */
+/** The presets that can take a transition: those whose table has the row of its guard. */
 export function presetsTaking(guard: unknown): PresetName[] {
   const allows = allowsOf(guard);
   return (Object.keys(presets) as PresetName[]).filter((name) => allows.every((a) => presetAllows(name, a.from, a.on, a.to)));

@@ -80,9 +80,14 @@ export interface CampaignWrite {
   idempotency?: { commandId: string; result: string };
 }
 
+/** A campaign with timers due, as `dueCampaigns` gives it. */
+export interface DueCampaign {
+  record: CampaignRecord;
+  /** Its timers due by the instant asked, earliest first. */
+  timers: TimerRecord[];
+}
+
 export interface ListQuery {
-  /** Only these campaigns (those that exist); how the runtime loads a batch of due campaigns at once. */
-  ids?: readonly string[];
   status?: string | readonly string[];
   preset?: string;
   /** Maximum number of records (default: all). */
@@ -158,6 +163,13 @@ export interface CampaignStore {
    * instance gets them only once the lease expired (its holder died) or after a write released it.
    */
   dueTimers(until: number, limit: number, except?: readonly string[]): Promise<TimerRecord[]>;
+  /**
+   * The campaigns `dueTimers` would give timers of — at most `limit`, by their earliest due timer
+   * (ties by id) — each with its record and its timers due by `until`, earliest first: what the
+   * timer loop needs to fire a batch, in one read. Leaves out `except`; a shared store claims
+   * what it returns, as `dueTimers` does.
+   */
+  dueCampaigns(until: number, limit: number, except?: readonly string[]): Promise<DueCampaign[]>;
   /** A campaign's pending timers, earliest first (for checks and tools: the runtime derives them from the snapshot). */
   timers(campaignId: string): Promise<TimerRecord[]>;
   /**

@@ -10,6 +10,7 @@ export {
   type CampaignStore,
   type CampaignWrite,
   type Change,
+  type DueCampaign,
   type ChangeSource,
   type ListQuery,
   type StatusCount,

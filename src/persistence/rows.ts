@@ -1,4 +1,4 @@
-import type { CampaignRecord, Change, ChangeSource, TimerRecord } from './CampaignStore.js';
+import type { CampaignRecord, Change, ChangeSource, DueCampaign, TimerRecord } from './CampaignStore.js';
 
 /*
  * How the SQL adapters keep campaigns, changes and timers in rows: one mapping for all of them.
@@ -90,4 +90,9 @@ export function dueTimersOf(rows: readonly { id: string; timers: string | Stored
     .flatMap((row) => timersOf(row.id, row.timers).filter((t) => t.dueAt <= bound))
     .sort(byDue)
     .slice(0, limit);
+}
+
+/** Due campaigns from their rows (fetched in due order): each record with its timers due by `until`. */
+export function dueCampaignsOf(rows: readonly (CampaignRow & { timers: string | StoredTimer[] })[], until: number): DueCampaign[] {
+  return rows.map((row) => ({ record: recordFromRow(row), timers: timersOf(row.id, row.timers).filter((t) => t.dueAt <= until).sort(byDue) }));
 }

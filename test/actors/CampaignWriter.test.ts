@@ -10,7 +10,7 @@ describe('CampaignWriter', () => {
     const { live, writer, store } = parts();
     const campaign = live.create('a', discount(), T0);
     await writer.transitioned(campaign, created);
-    campaign.actor.send({ type: 'PUBLISH', at: T0 } as CampaignEvent);
+    live.send(campaign, { type: 'PUBLISH', at: T0 } as CampaignEvent);
     const view = await writer.transitioned(campaign, { ...created, event: 'PUBLISH', from: 'Draft', commandId: 'k', fingerprint: 'f' });
     expect(view).toMatchObject({ id: 'a', status: 'Scheduled', version: 2, nextTimer: { event: 'startAt', at: new Date(T0 + DAY).toISOString() } });
     expect(campaign).toMatchObject({ version: 2, status: 'Scheduled', pending: 0 });
@@ -22,10 +22,10 @@ describe('CampaignWriter', () => {
     const { live, writer } = parts();
     const campaign = live.create('a', discount(), T0);
     await writer.transitioned(campaign, created);
-    campaign.actor.send({ type: 'PUBLISH', at: T0 } as CampaignEvent);
+    live.send(campaign, { type: 'PUBLISH', at: T0 } as CampaignEvent);
     await writer.transitioned(campaign, { ...created, event: 'PUBLISH' });
     const start = campaign.timers[0]!;
-    campaign.actor.send({ type: start.eventType, at: start.dueAt } as unknown as CampaignEvent);
+    live.send(campaign, { type: start.eventType, at: start.dueAt } as unknown as CampaignEvent);
     const fired = await writer.transitioned(campaign, { ...created, event: 'startAt', source: 'timer', dueAt: start.dueAt, firedTimer: start });
     expect(fired).toBeNull();
     expect(campaign.status).toBe('Active');
@@ -37,7 +37,7 @@ describe('CampaignWriter', () => {
     const campaign = live.create('a', discount(), T0);
     await writer.transitioned(campaign, created);
     campaign.version = 7; // as if another writer had moved on
-    campaign.actor.send({ type: 'PUBLISH', at: T0 } as CampaignEvent);
+    live.send(campaign, { type: 'PUBLISH', at: T0 } as CampaignEvent);
     await expect(writer.transitioned(campaign, { ...created, event: 'PUBLISH' })).rejects.toBeInstanceOf(ConflictError);
     expect(live.has('a')).toBe(false);
     expect((await store.get('a'))!.version).toBe(1);

@@ -38,6 +38,30 @@ describe('ChangeFeed', () => {
     expect(got[1]).toMatchObject({ at: new Date(2000).toISOString(), dueAt: null, detail: { patch: {} } });
   });
 
+  it('takes its own process’s committed changes as they are when they follow on, and reads the store when another writer’s came between', async () => {
+    const store = memoryStore();
+    let reads = 0;
+    const counting = { lastSeq: () => store.lastSeq(), changes: (after: number, limit: number) => (reads++, store.changes(after, limit)) };
+    const feed = new ChangeFeed(counting, (e) => {
+      throw e;
+    });
+    await feed.open();
+    const got: number[] = [];
+    feed.subscribe((c) => void got.push(c.seq), { after: 0 });
+    const commit = async (...writes: CampaignWrite[]) => {
+      const seqs = await store.commit(writes);
+      return writes.map((w, i) => ({ ...w.change!, seq: seqs[i]! }));
+    };
+    feed.committed(await commit(change('a', 1, 1), change('b', 1, 1)));
+    await until(() => got.length === 2);
+    expect(reads).toBe(0);
+    await store.commit([change('c', 1, 1)]); // another writer: seq 3
+    feed.committed(await commit(change('a', 2, 2))); // seq 4 does not follow seq 2
+    await until(() => got.length === 4);
+    expect(got).toEqual([1, 2, 3, 4]);
+    expect(reads).toBeGreaterThan(0);
+  });
+
   it('starts from now by default, and a failing listener does not stop the feed', async () => {
     const store = memoryStore();
     await store.commit([change('a', 1, 1)]);

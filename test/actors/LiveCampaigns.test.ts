@@ -19,12 +19,13 @@ async function storeWith(ids: string[]) {
 }
 
 describe('LiveCampaigns', () => {
-  it('loads a stored campaign as a started actor with its version, status and timers', async () => {
+  it('loads a stored campaign as its snapshot with its version, status and timers (no actor without an inspector)', async () => {
     const store = await storeWith(['a']);
     const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
     const live = await cache.load('a');
     expect(live).toMatchObject({ id: 'a', preset: 'discount', version: 1, status: 'Draft', pending: 0, deleted: false });
-    expect(live.actor.getSnapshot().status).toBe('active');
+    expect(live.snapshot.status).toBe('active');
+    expect(live.actor).toBeNull();
     expect(await cache.load('a')).toBe(live);
     await expect(cache.load('missing')).rejects.toBeInstanceOf(NotFoundError);
   });
@@ -49,12 +50,12 @@ describe('LiveCampaigns', () => {
     const store = await storeWith(['a']);
     const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
     const live = await cache.load('a');
-    expect((await cache.committed('a'))!.snapshot).toBe(live.actor.getSnapshot());
+    expect((await cache.committed('a'))!.snapshot).toBe(live.snapshot);
     live.pending = 1; // a write in flight: memory is at version 2, the store at 1
     live.version = 2;
     const read = (await cache.committed('a'))!;
-    expect(read.snapshot).not.toBe(live.actor.getSnapshot());
-    expect(read.snapshot.value).toEqual(live.actor.getSnapshot().value);
+    expect(read.snapshot).not.toBe(live.snapshot);
+    expect(read.snapshot.value).toEqual(live.snapshot.value);
     expect(await cache.committed('missing')).toBeNull();
   });
 
@@ -67,7 +68,6 @@ describe('LiveCampaigns', () => {
     expect(second).not.toBe(first);
     cache.remove(second);
     expect(cache.has('a')).toBe(false);
-    expect(second.actor.getSnapshot().status).toBe('stopped');
   });
 
   it('restores a stored snapshot without starting an actor', async () => {
@@ -75,23 +75,6 @@ describe('LiveCampaigns', () => {
     const snapshot = restoreSnapshot((await store.get('a'))!);
     expect(snapshot.value).toBe('draft');
     expect(snapshot.context.name).toBe('Spring sale');
-  });
-
-  it('prefetches in one store read what a verified load would read: the uncached ids, or all of them on a shared store', async () => {
-    const store = await storeWith(['a', 'b', 'c']);
-    let lists = 0;
-    const counting = { get: store.get.bind(store), list: (query?: Parameters<typeof store.list>[0]) => (lists++, store.list(query)) };
-    const cache = new LiveCampaigns({ store: counting, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
-    const a = await cache.load('a');
-    expect([...(await cache.prefetch(['a', 'b', 'c', 'missing'])).keys()].sort()).toEqual(['b', 'c']);
-    expect(await cache.prefetch(['a'])).toEqual(new Map());
-    expect(lists).toBe(1);
-    const shared = new LiveCampaigns({ store: counting, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0), shared: true });
-    const records = await shared.prefetch(['a', 'b']);
-    expect([...records.keys()].sort()).toEqual(['a', 'b']);
-    const b = await shared.load('b', true, records.get('b'));
-    expect(b.version).toBe(1);
-    expect(a.version).toBe(1);
   });
 
   it('on a shared store: an unverified load trusts the cache, isCurrent asks the store, outdated drops an actor behind another runtime', async () => {
@@ -103,7 +86,7 @@ describe('LiveCampaigns', () => {
     // another runtime moves the campaign to version 2
     const other = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0), shared: true });
     const theirs = await other.load('a');
-    theirs.actor.send({ type: 'UPDATE', patch: { name: 'Theirs' }, at: T0 } as never);
+    other.send(theirs, { type: 'UPDATE', patch: { name: 'Theirs' }, at: T0 } as never);
     theirs.version = 2;
     await store.commit([campaignWrite(theirs, 1, { event: 'UPDATE', source: 'user', from: 'Draft', at: T0, dueAt: null, commandId: null, detail: null })]);
     expect(await cache.load('a', false)).toBe(live); // trusted: the commit's version check stands behind it
@@ -115,6 +98,23 @@ describe('LiveCampaigns', () => {
     expect(cache.has('a')).toBe(true);
     cache.outdated('a', 3);
     expect(cache.has('a')).toBe(false);
-    expect(fresh.actor.getSnapshot().status).toBe('stopped');
+  });
+
+  it('with an inspector, every live campaign is a started actor that reports each event; its snapshot is the actor’s', async () => {
+    const store = await storeWith(['a']);
+    const events: string[] = [];
+    const inspect = (event: { type: string; event?: { type: string } }) => {
+      if (event.type === '@xstate.event') events.push(event.event!.type);
+    };
+    const cache = new LiveCampaigns({ store, maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0), inspect });
+    const live = await cache.load('a');
+    expect(live.actor?.getSnapshot()).toBe(live.snapshot);
+    const next = cache.send(live, { type: 'PUBLISH', at: T0 } as never);
+    expect(next).toBe(live.actor!.getSnapshot());
+    expect(events).toContain('PUBLISH');
+    const fresh = cache.create('b', discount(), T0);
+    expect(fresh.actor?.getSnapshot()).toBe(fresh.snapshot);
+    cache.remove(live);
+    expect(live.actor!.getSnapshot().status).toBe('stopped');
   });
 });

@@ -14,7 +14,7 @@ async function loopWithCampaign() {
   const loop = new TimerLoop({ ...p, clock, batchSize: 10, retry: { initialMs: 1_000, maxMs: 60_000 }, onError: (e) => errors.push(e) });
   const campaign = p.live.create('a', discount(), T0);
   await p.writer.transitioned(campaign, created);
-  campaign.actor.send({ type: 'PUBLISH', at: T0 } as CampaignEvent);
+  p.live.send(campaign, { type: 'PUBLISH', at: T0 } as CampaignEvent);
   await p.writer.transitioned(campaign, { ...created, event: 'PUBLISH', from: 'Draft' });
   return { ...p, clock, loop, errors, campaign };
 }
@@ -59,9 +59,9 @@ describe('TimerLoop', () => {
   });
 
   it('re-arms for an earlier timer written later, and fires nothing once stopped', async () => {
-    const { loop, clock, store, writer, campaign } = await loopWithCampaign();
+    const { loop, clock, store, writer, campaign, live } = await loopWithCampaign();
     await loop.fireDue();
-    campaign.actor.send({ type: 'UPDATE', patch: { startAt: T0 + HOUR }, at: T0 } as unknown as CampaignEvent);
+    live.send(campaign, { type: 'UPDATE', patch: { startAt: T0 + HOUR }, at: T0 } as unknown as CampaignEvent);
     const write = writer.transitioned(campaign, { ...created, event: 'UPDATE', from: 'Scheduled' });
     await write;
     loop.committed([{ campaignId: 'a', preset: 'discount', fromVersion: 2, record: null, timers: campaign.timers.map((t) => ({ campaignId: 'a', ...t })), change: null }]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { campaignWrite, commandDetail } from '../../src/actors/campaignWrite.js';
 import { Quarantine } from '../../src/actors/Quarantine.js';
 import { LiveCampaigns } from '../../src/actors/LiveCampaigns.js';
-import { CampaignCommand } from '../../src/machines/index.js';
+import { CampaignCommand, campaignLogic } from '../../src/machines/index.js';
 import { memoryStore } from '../../src/persistence/index.js';
 import { DAY, discount, T0 } from './parts.js';
 
@@ -11,7 +11,7 @@ const entry = { event: 'PUBLISH', source: 'user' as const, from: 'Draft', at: T0
 function liveCampaign() {
   const cache = new LiveCampaigns({ store: memoryStore(), maxLive: 10, busy: () => false, quarantine: new Quarantine(() => 0) });
   const live = cache.create('a', discount(), T0);
-  live.actor.send({ type: 'PUBLISH', at: T0 });
+  cache.send(live, { type: 'PUBLISH', at: T0 });
   live.version = 2;
   live.status = 'Scheduled';
   return live;
@@ -31,7 +31,7 @@ describe('campaignWrite', () => {
       change: { campaignId: 'a', version: 2, event: 'PUBLISH', from: 'Draft', to: 'Scheduled', commandId: 'k1', detail: '{"note":1}' },
       idempotency: { commandId: 'k1', result: '{"type":"PUBLISH","view":null}' },
     });
-    expect(JSON.parse(write.record!.snapshot)).toEqual(live.actor.getPersistedSnapshot());
+    expect(JSON.parse(write.record!.snapshot)).toEqual(campaignLogic.persist(live.snapshot));
   });
 
   it('writes a deletion as no record, no timers and a change to null', () => {

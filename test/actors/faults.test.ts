@@ -48,9 +48,9 @@ describe('faults on the timer path', () => {
     await second.clock.advanceTo(at(2)); // due at 1 h: fails, then retried after 1 s, 2 s, 4 s … capped at 60 s
     expect((await second.rt.get(good.id)).status).toBe('Active');
     const reportsOf = () => second.errors.filter((e) => e instanceof TimersFailedError) as TimersFailedError[];
-    const [callsBefore, reportsBefore] = [counting.calls['dueTimers']!, reportsOf().length];
+    const [callsBefore, reportsBefore] = [counting.calls['dueCampaigns']!, reportsOf().length];
     await second.clock.advanceTo(at(3)); // one more hour at the cap: about 60 attempts, each one store query and one report
-    const [queries, steps] = [counting.calls['dueTimers']! - callsBefore, reportsOf().length - reportsBefore];
+    const [queries, steps] = [counting.calls['dueCampaigns']! - callsBefore, reportsOf().length - reportsBefore];
     expect(steps).toBeGreaterThanOrEqual(59);
     expect(steps).toBeLessThanOrEqual(61); // a hot loop would be millions
     expect(queries).toBeLessThanOrEqual(2 * steps + 2);
@@ -74,9 +74,9 @@ describe('faults on the timer path', () => {
     expect(after.quarantined).toEqual([]);
     expect((await second.rt.history(bad.id).catch((e: unknown) => e))).toMatchObject({ name: 'NotFoundError' });
     expect((await store.history(bad.id)).at(-1)).toMatchObject({ event: 'DELETE', to: null, detail: expect.stringContaining('quarantined') });
-    const calls = counting.calls['dueTimers']!;
+    const calls = counting.calls['dueCampaigns']!;
     await second.clock.advanceTo(at(4));
-    expect(counting.calls['dueTimers']! - calls).toBeLessThan(3);
+    expect(counting.calls['dueCampaigns']! - calls).toBeLessThan(3);
     await second.rt.stop();
     expect(errors).toEqual([]);
   });

@@ -28,14 +28,23 @@ function toCommand(event: CampaignEvent): CampaignCommandInput {
 }
 
 /**
- * Replays a model path through a fresh runtime that keeps no actor in memory (every step
- * restores the campaign from the store), comparing each view with the model's.
+ * Replays a model path through a fresh runtime that keeps nothing in memory (every step
+ * restores the campaign from the store), comparing each view with the model's. `inspected`: with
+ * an inspector attached, so campaigns are started actors instead of snapshots advanced by pure
+ * transitions — both paths must give the model's views.
  */
-async function replay(graph: ModelGraph, path: TimedPath, kind: StoreKind): Promise<number> {
+async function replay(graph: ModelGraph, path: TimedPath, kind: StoreKind, inspected = false): Promise<number> {
   const stores = storeFactory(kind);
   const clock = createManualClock(created);
   const errors: unknown[] = [];
-  const rt = await createCampaignRuntime({ store: stores.next(), clock, maxLiveActors: 0, onError: (e) => errors.push(e) });
+  let inspectedEvents = 0;
+  const rt = await createCampaignRuntime({
+    store: stores.next(),
+    clock,
+    maxLiveActors: 0,
+    onError: (e) => errors.push(e),
+    ...(inspected ? { inspect: (event: { type: string }) => void (event.type === '@xstate.event' && inspectedEvents++) } : {}),
+  });
   const where = path.steps
     .slice(1)
     .map((s) => `${eventKey(s.event)}@${iso(s.event.at).slice(0, 16)}`)
@@ -63,6 +72,7 @@ async function replay(graph: ModelGraph, path: TimedPath, kind: StoreKind): Prom
       if (isTimer) expect(last.dueAt, where).toBe(iso(step.event.at));
     }
     expect(errors, where).toEqual([]);
+    if (inspected) expect(inspectedEvents, where).toBeGreaterThanOrEqual(path.steps.length - 1);
     return path.steps.length - 1;
   } finally {
     await rt.stop();
@@ -80,6 +90,17 @@ describe.each(STORE_KINDS)('graph paths replayed through the runtime (%s store)'
       const replayed = new Set(paths.flatMap((p) => p.steps.slice(1).map((s) => eventKey(s.event))));
       expect(replayed.size).toBeGreaterThan(0);
       console.log(`runtime replay [${kind}] ${scenario.name}: ${paths.length} paths, ${steps} steps`);
+    });
+  }
+});
+
+describe('graph paths replayed through the runtime with an inspector attached (actors, memory store)', () => {
+  for (const scenario of scenarios) {
+    it(`${scenario.name}: every transition, each campaign a started actor`, async () => {
+      const graph = exploreModel(scenario);
+      let steps = 0;
+      for (const path of transitionCoverPaths(graph)) steps += await replay(graph, path, 'memory', true);
+      expect(steps).toBeGreaterThan(0);
     });
   }
 });

@@ -3,6 +3,7 @@ import {
   type CampaignStore,
   type CampaignWrite,
   type Change,
+  type DueCampaign,
   type ListQuery,
   parseCursor,
   type StatusCount,
@@ -83,8 +84,7 @@ class MemoryStore implements CampaignStore {
   async list(query: ListQuery = {}): Promise<CampaignRecord[]> {
     const statuses = query.status === undefined ? null : new Set([query.status].flat());
     const after = query.after === undefined ? null : parseCursor(query.after);
-    const candidates = query.ids === undefined ? [...this.#campaigns.values()] : [...new Set(query.ids)].flatMap((id) => this.#campaigns.get(id) ?? []);
-    const matching = candidates
+    const matching = [...this.#campaigns.values()]
       .filter((r) => (statuses === null || statuses.has(r.status)) && (query.preset === undefined || r.preset === query.preset))
       .filter((r) => after === null || r.createdAt < after.createdAt || (r.createdAt === after.createdAt && r.id < after.id))
       .sort(newestFirst);
@@ -136,6 +136,18 @@ class MemoryStore implements CampaignStore {
       .sort(byDue)
       .slice(0, limit)
       .map((t) => ({ ...t }));
+  }
+
+  async dueCampaigns(until: number, limit: number, except: readonly string[] = []): Promise<DueCampaign[]> {
+    const skip = new Set(except);
+    const due: DueCampaign[] = [];
+    for (const [id, timers] of this.#timers) {
+      const record = this.#campaigns.get(id);
+      if (skip.has(id) || !record) continue;
+      const dueTimers = timers.filter((t) => t.dueAt <= until).sort(byDue);
+      if (dueTimers.length > 0) due.push({ record: { ...record }, timers: dueTimers.map((t) => ({ ...t })) });
+    }
+    return due.sort((a, b) => byDue(a.timers[0]!, b.timers[0]!)).slice(0, limit);
   }
 
   async timers(campaignId: string): Promise<TimerRecord[]> {

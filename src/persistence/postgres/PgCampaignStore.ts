@@ -5,6 +5,7 @@ import {
   type CampaignStore,
   type CampaignWrite,
   type Change,
+  type DueCampaign,
   type ListQuery,
   parseCursor,
   type StatusCount,
@@ -14,7 +15,7 @@ import {
 } from '../CampaignStore.js';
 import { StoreError, StoreVersionError } from '../errors.js';
 import { loadDriver } from '../loadDriver.js';
-import { type CampaignRow, changeFromRow, type ChangeRow, dueTimersOf, recordFromRow, type StoredTimer, timerColumns, timersOf } from '../rows.js';
+import { type CampaignRow, changeFromRow, type ChangeRow, dueCampaignsOf, dueTimersOf, recordFromRow, type StoredTimer, timerColumns, timersOf } from '../rows.js';
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.js';
 import type { PgClientLike, PgPoolLike, PostgresStoreOptions } from './PostgresOptions.js';
 import { postgresError } from './postgresErrors.js';
@@ -165,7 +166,6 @@ export class PgCampaignStore implements CampaignStore {
       values.push(value);
       return `$${values.length}`;
     };
-    if (query.ids !== undefined) where.push(`id = ANY(${param(query.ids)}::text[])`);
     if (query.status !== undefined) where.push(`status = ANY(${param([query.status].flat())})`);
     if (query.preset !== undefined) where.push(`preset = ${param(query.preset)}`);
     if (query.after !== undefined) {
@@ -208,10 +208,18 @@ export class PgCampaignStore implements CampaignStore {
     return row ? { campaignId: row.campaign_id, result: row.result } : null;
   }
 
-  /** Claims the campaigns with due timers for this instance (a lease), skipping those another holds. */
   async dueTimers(until: number, limit: number, except: readonly string[] = []): Promise<TimerRecord[]> {
+    return dueTimersOf(await this.claimDue(until, limit, except), until, limit);
+  }
+
+  async dueCampaigns(until: number, limit: number, except: readonly string[] = []): Promise<DueCampaign[]> {
+    return dueCampaignsOf(await this.claimDue(until, limit, except), until);
+  }
+
+  /** Claims the campaigns with due timers for this instance (a lease), skipping those another holds; their rows in due order. */
+  private async claimDue(until: number, limit: number, except: readonly string[]): Promise<(CampaignRow & { timers: StoredTimer[]; next_due_at: number })[]> {
     const leaseUntil = until + (this.#options.timerLeaseMs ?? 3_000);
-    const rows = await this.query<{ id: string; timers: StoredTimer[]; next_due_at: number }>(
+    const rows = await this.query<CampaignRow & { timers: StoredTimer[]; next_due_at: number }>(
       `WITH due AS (
          SELECT id FROM ${this.#s}.campaigns
           WHERE next_due_at <= $1 AND NOT (id = ANY($3::text[]))
@@ -222,11 +230,10 @@ export class PgCampaignStore implements CampaignStore {
        )
        UPDATE ${this.#s}.campaigns AS c SET lease_owner = $4, lease_until = $5
          FROM due WHERE c.id = due.id
-       RETURNING c.id, c.timers, c.next_due_at`,
+       RETURNING c.*`,
       [until, limit, except, this.#owner, leaseUntil],
     );
-    rows.sort((a, b) => a.next_due_at - b.next_due_at || (a.id < b.id ? -1 : 1));
-    return dueTimersOf(rows, until, limit);
+    return rows.sort((a, b) => a.next_due_at - b.next_due_at || (a.id < b.id ? -1 : 1));
   }
 
   async timers(campaignId: string): Promise<TimerRecord[]> {

@@ -6,6 +6,7 @@ import {
   type CampaignStore,
   type CampaignWrite,
   type Change,
+  type DueCampaign,
   type ListQuery,
   parseCursor,
   type StatusCount,
@@ -13,7 +14,7 @@ import {
   type TimerStats,
 } from '../CampaignStore.js';
 import { StoreConflictError, StoreError, StoreVersionError } from '../errors.js';
-import { byDue, type CampaignRow, changeFromRow, type ChangeRow, dueTimersOf, recordFromRow, timerColumns, timersOf } from '../rows.js';
+import { byDue, type CampaignRow, changeFromRow, type ChangeRow, dueCampaignsOf, dueTimersOf, recordFromRow, timerColumns, timersOf } from '../rows.js';
 import { loadDriver } from '../loadDriver.js';
 import { storageError } from './sqliteErrors.js';
 import { SQLITE_MIGRATIONS } from './sqliteMigrations.js';
@@ -21,11 +22,7 @@ import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
 
 type Database = BetterSqlite3.Database;
 
-interface DueRow {
-  id: string;
-  timers: string;
-  next_due_at: number;
-}
+type DueRow = CampaignRow & { timers: string; next_due_at: number };
 
 /** The SQLite store on the calling thread; also what the worker of `ThreadedSqliteStore` runs. */
 export class InlineSqliteStore implements CampaignStore {
@@ -41,7 +38,7 @@ export class InlineSqliteStore implements CampaignStore {
     this.#options = {
       synchronous: options.synchronous ?? 'FULL',
       cacheMiB: options.cacheMiB ?? 32,
-      checkpointPages: options.checkpointPages ?? 1000,
+      checkpointPages: options.checkpointPages ?? 10_000,
       maxSizeMiB: options.maxSizeMiB,
       thread: false,
     };
@@ -75,7 +72,13 @@ export class InlineSqliteStore implements CampaignStore {
     }
     this.#db = db;
     this.#statements = this.prepare(db);
-    this.#commitBatch = db.transaction((writes: readonly CampaignWrite[]) => writes.map((w, i) => this.apply(w, i)));
+    this.#commitBatch = db.transaction((writes: readonly CampaignWrite[]) => {
+      const counts = new Map<string, { preset: string; status: string; delta: number }>();
+      const seqs = writes.map((w, i) => this.apply(w, i, counts));
+      // status counts: one upsert per (preset, status) the batch moved, not two per write
+      for (const { preset, status, delta } of counts.values()) if (delta !== 0) this.sql.count.run(preset, status, delta);
+      return seqs;
+    });
   }
 
   async close(): Promise<void> {
@@ -129,15 +132,13 @@ export class InlineSqliteStore implements CampaignStore {
       command: db.prepare<[string], { campaign_id: string; result: string }>(
         'SELECT campaign_id, result FROM commands WHERE command_id = ?',
       ),
-      dueCampaigns: db.prepare<[number, number], DueRow>(
-        'SELECT id, timers, next_due_at FROM campaigns WHERE next_due_at <= ? ORDER BY next_due_at, id LIMIT ?',
-      ),
+      dueCampaigns: db.prepare<[number, number], DueRow>('SELECT * FROM campaigns WHERE next_due_at <= ? ORDER BY next_due_at, id LIMIT ?'),
       timers: db.prepare<[string], { timers: string }>('SELECT timers FROM campaigns WHERE id = ?'),
       nextDueAt: db.prepare<[], { next: number | null }>(
         'SELECT MIN(next_due_at) AS next FROM campaigns WHERE next_due_at IS NOT NULL',
       ),
       dueCampaignsExcept: db.prepare<[number, string, number], DueRow>(
-        'SELECT id, timers, next_due_at FROM campaigns WHERE next_due_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_due_at, id LIMIT ?',
+        'SELECT * FROM campaigns WHERE next_due_at <= ? AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_due_at, id LIMIT ?',
       ),
       nextDueAtExcept: db.prepare<[string], { next: number | null }>(
         'SELECT next_due_at AS next FROM campaigns WHERE next_due_at IS NOT NULL AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_due_at LIMIT 1',
@@ -162,7 +163,7 @@ export class InlineSqliteStore implements CampaignStore {
     return this.#statements;
   }
 
-  private apply(write: CampaignWrite, index: number): number {
+  private apply(write: CampaignWrite, index: number, counts: Map<string, { preset: string; status: string; delta: number }>): number {
     const sql = this.sql;
     const { campaignId: id, record, change } = write;
     const conflict = (message: string) => new StoreConflictError(index, id, message);
@@ -194,8 +195,13 @@ export class InlineSqliteStore implements CampaignStore {
     }
     if (!change) return 0;
     if (change.from !== change.to) {
-      if (change.from !== null) sql.count.run(write.preset, change.from, -1);
-      if (change.to !== null) sql.count.run(write.preset, change.to, 1);
+      const count = (status: string, delta: number) => {
+        const key = `${write.preset}\u0000${status}`;
+        const entry = counts.get(key) ?? counts.set(key, { preset: write.preset, status, delta: 0 }).get(key)!;
+        entry.delta += delta;
+      };
+      if (change.from !== null) count(change.from, -1);
+      if (change.to !== null) count(change.to, 1);
     }
     const { lastInsertRowid } = sql.history.run(
       id,
@@ -229,10 +235,6 @@ export class InlineSqliteStore implements CampaignStore {
   async list(query: ListQuery = {}): Promise<CampaignRecord[]> {
     const where: string[] = [];
     const params: (string | number)[] = [];
-    if (query.ids !== undefined) {
-      where.push('id IN (SELECT value FROM json_each(?))');
-      params.push(JSON.stringify(query.ids));
-    }
     if (query.status !== undefined) {
       const statuses = [query.status].flat();
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
@@ -284,8 +286,15 @@ export class InlineSqliteStore implements CampaignStore {
   }
 
   async dueTimers(until: number, limit: number, except: readonly string[] = []): Promise<TimerRecord[]> {
-    const rows = except.length === 0 ? this.sql.dueCampaigns.all(until, limit) : this.sql.dueCampaignsExcept.all(until, JSON.stringify(except), limit);
-    return dueTimersOf(rows, until, limit);
+    return dueTimersOf(this.dueRows(until, limit, except), until, limit);
+  }
+
+  async dueCampaigns(until: number, limit: number, except: readonly string[] = []): Promise<DueCampaign[]> {
+    return dueCampaignsOf(this.dueRows(until, limit, except), until);
+  }
+
+  private dueRows(until: number, limit: number, except: readonly string[]): DueRow[] {
+    return except.length === 0 ? this.sql.dueCampaigns.all(until, limit) : this.sql.dueCampaignsExcept.all(until, JSON.stringify(except), limit);
   }
 
   async timers(campaignId: string): Promise<TimerRecord[]> {

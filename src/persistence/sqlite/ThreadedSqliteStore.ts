@@ -99,6 +99,7 @@ export class ThreadedSqliteStore implements CampaignStore {
   lastSeq: CampaignStore['lastSeq'] = () => this.call('lastSeq');
   idempotency: CampaignStore['idempotency'] = (commandId) => this.call('idempotency', commandId);
   dueTimers: CampaignStore['dueTimers'] = (until, limit, except) => this.call('dueTimers', until, limit, except);
+  dueCampaigns: CampaignStore['dueCampaigns'] = (until, limit, except) => this.call('dueCampaigns', until, limit, except);
   timers: CampaignStore['timers'] = (campaignId) => this.call('timers', campaignId);
   nextDueAt: CampaignStore['nextDueAt'] = (except) => this.call('nextDueAt', except);
   timerStats: CampaignStore['timerStats'] = (now) => this.call('timerStats', now);
