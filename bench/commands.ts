@@ -5,9 +5,9 @@
  * transaction per command) driven by the same 64 callers.
  *
  * Workload: discount campaigns, Active; every command is PAUSE or RESUME (toggling), each caller
- * owning 1/64 of the campaigns and picking one at random for every command. A third figure, in the
- * notes, is the ceiling of the store alone: the same kind of writes prebuilt and committed 64 per
- * transaction.
+ * owning 1/64 of the campaigns and picking one at random for every command. A third row compares
+ * the rate with the ceiling of the store alone, measured in the same run: the same kind of writes
+ * prebuilt and committed 64 per transaction.
  *
  * Run alone: `node --import tsx bench/commands.ts` (BENCH_SECONDS, BENCH_CAMPAIGNS to change it).
  */
@@ -39,8 +39,11 @@ const CAMPAIGNS = setting('CAMPAIGNS', 10_000);
 const CALLERS = 64;
 const SECONDS = setting('SECONDS', 5);
 const BASELINE_SECONDS = setting('BASELINE_SECONDS', 3);
-const TARGET = 40_000;
+/** Issue 11: ≥ 20,000/s (the moonshot of DESIGN §10 is 40,000/s), ≥ 5× naive, ≥ 0.8 × the store alone. */
+const TARGET = 20_000;
+const MOONSHOT = 40_000;
 const TARGET_RATIO = 5;
+const TARGET_OF_CEILING = 0.8;
 
 const idOf = (i: number) => `c-${String(i).padStart(6, '0')}`;
 
@@ -199,9 +202,17 @@ main(async () => {
         benchmark: 'commands',
         metric: 'durable commands/s (SQLite FULL, 10k campaigns, 64 callers)',
         figure: `${int(rate)}/s (p99 ${fixed(lat.p99, 1)} ms)`,
-        target: `≥ ${int(TARGET)}/s`,
+        target: `≥ ${int(TARGET)}/s (moonshot ${int(MOONSHOT)}/s)`,
         baseline: `naive ${int(naiveRate)}/s (p99 ${fixed(naiveLat.p99, 1)} ms)`,
         pass: rate >= TARGET,
+      },
+      {
+        benchmark: 'commands',
+        metric: 'share of the store-alone ceiling (the runtime’s own JavaScript is the limit below 0.8)',
+        figure: `${fixed(rate / ceiling.rate, 2)}×`,
+        target: `≥ ${TARGET_OF_CEILING}×`,
+        baseline: `store alone: ${int(ceiling.rate)} writes/s`,
+        pass: rate / ceiling.rate >= TARGET_OF_CEILING,
       },
       {
         benchmark: 'commands',
