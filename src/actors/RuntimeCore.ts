@@ -183,7 +183,7 @@ export class RuntimeCore implements ParsedInputs {
           at: now,
           dueAt: null,
           commandId: options.commandId ?? null,
-          detail: commandDetail(command),
+          detail: commandDetail(command, before.context, live.snapshot.context),
           fingerprint: print,
         });
       }),
@@ -232,6 +232,7 @@ export class RuntimeCore implements ParsedInputs {
       labels: [...new Set(patch.labels ?? source.labels)],
       content: patch.content !== undefined ? patch.content : source.content,
       recurrence: patch.recurrence !== undefined ? patch.recurrence : source.recurrence,
+      onResume: patch.onResume ?? source.onResume ?? 'keep',
       startAt: patch.startAt ?? null,
       endAt: patch.endAt ?? null,
       visibleAt: patch.visibleAt ?? null,

@@ -1,4 +1,5 @@
 import type { CampaignCommand } from '../machines/CampaignCommand.js';
+import type { CampaignContext } from '../machines/CampaignContext.js';
 import type { CampaignView } from '../machines/CampaignView.js';
 import { toIso } from '../machines/Instant.js';
 import type { CampaignWrite, Change, ChangeSource } from '../persistence/CampaignStore.js';
@@ -82,9 +83,22 @@ export function campaignWrite(
 
 const DATE_FIELDS = ['startAt', 'endAt', 'visibleAt'] as const;
 
-/** What a command's history entry keeps beside its type: an UPDATE's patch (dates as ISO), a fault's reason. */
-export function commandDetail(command: CampaignCommand): unknown {
+/**
+ * What a command's history entry keeps beside its type: an UPDATE's patch (dates as ISO), a
+ * fault's reason, a RESUME's extended dates (both instants) when the campaign extends them.
+ */
+export function commandDetail(command: CampaignCommand, before?: CampaignContext, after?: CampaignContext): unknown {
   if (command.type === 'SYSTEM_FAULT') return { reason: command.reason };
+  if (command.type === 'RESUME') {
+    if (!before || !after) return null;
+    const extended: Record<string, { from: string | null; to: string | null }> = {};
+    if (before.endAt !== after.endAt) extended['endAt'] = { from: toIso(before.endAt), to: toIso(after.endAt) };
+    const [was, is] = [before.occurrence?.end ?? null, after.occurrence?.end ?? null];
+    if (was !== null && is !== null && was !== is && before.occurrence?.start === after.occurrence?.start) {
+      extended['occurrenceEnd'] = { from: toIso(was), to: toIso(is) };
+    }
+    return Object.keys(extended).length > 0 ? { extended } : null;
+  }
   if (command.type !== 'UPDATE') return null;
   const patch: Record<string, unknown> = { ...command.patch };
   for (const field of DATE_FIELDS) {

@@ -123,6 +123,14 @@ function canonicalTimeZone(name: string): string | null {
   }
 }
 
+/**
+ * What RESUME does to the dates (presets that offer it): `keep` — dates are absolute, a pause
+ * does not move them; `extend` — the end date (and a running occurrence's end) moves by the time
+ * the campaign was paused: the remaining time is preserved.
+ */
+export const OnResume = z.enum(['keep', 'extend'], { error: 'onResume must be "keep" or "extend"' });
+export type OnResume = z.infer<typeof OnResume>;
+
 /** Fields of a definition that UPDATE may change (everything but the preset). */
 const editableShape = {
   name: z.string().trim().min(1, 'name must not be empty').max(200),
@@ -135,6 +143,7 @@ const editableShape = {
   labels: z.array(z.string().trim().min(1).max(64)).max(50),
   content: Content,
   recurrence: Recurrence.nullable(),
+  onResume: OnResume,
 };
 
 /** A patch of definition fields, as carried by UPDATE: every field optional, `null` clears a date. */
@@ -154,6 +163,8 @@ export interface CampaignDefinition {
   labels: string[];
   content: Content;
   recurrence: Recurrence | null;
+  /** Absent in snapshots stored before 0.2: read as `keep`. */
+  onResume: OnResume;
 }
 
 /** Order rules between the dates of a definition. */
@@ -171,7 +182,7 @@ export function definitionProblems(def: CampaignDefinition): { path: string[]; m
 /** Fields given as input that the preset does not understand (e.g. a start date for gifting). */
 export function presetFieldProblems(
   preset: PresetName,
-  fields: Pick<CampaignPatch, 'startAt' | 'visibleAt' | 'recurrence'>,
+  fields: Pick<CampaignPatch, 'startAt' | 'visibleAt' | 'recurrence' | 'onResume'>,
 ): { path: string[]; message: string }[] {
   const supports = presets[preset].fields;
   const problems: { path: string[]; message: string }[] = [];
@@ -183,6 +194,9 @@ export function presetFieldProblems(
   }
   if (!supports.recurrence && fields.recurrence != null) {
     problems.push({ path: ['recurrence'], message: `${preset} campaigns do not recur` });
+  }
+  if (!supports.onResume && fields.onResume === 'extend') {
+    problems.push({ path: ['onResume'], message: `${preset} campaigns keep their dates on resume: onResume "extend" is for discount campaigns` });
   }
   return problems;
 }
@@ -201,6 +215,7 @@ export const CampaignDefinition = z
     labels: editableShape.labels.optional(),
     content: editableShape.content.optional(),
     recurrence: editableShape.recurrence.optional(),
+    onResume: editableShape.onResume.optional(),
   })
   .transform(
     (input): CampaignDefinition => ({
@@ -215,6 +230,7 @@ export const CampaignDefinition = z
       labels: [...new Set(input.labels ?? [])],
       content: input.content ?? null,
       recurrence: input.recurrence ?? null,
+      onResume: input.onResume ?? 'keep',
     }),
   )
   .superRefine((def, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ArmedTimer, CampaignSnapshot } from './armedTimers.js';
-import { AudienceShape, JsonShape, ProductShape } from './CampaignDefinition.js';
+import { AudienceShape, JsonShape, OnResume, ProductShape } from './CampaignDefinition.js';
 import { timerName } from './CampaignContext.js';
 import { USER_COMMANDS } from './commands.js';
 import { capabilities, commandsNow } from './describeCampaign.js';
@@ -54,6 +54,7 @@ export const CampaignView = z
     labels: z.array(z.string()),
     content: JsonShape,
     recurrence: Recurrence.nullable(),
+    onResume: OnResume.meta({ description: 'What RESUME does to the dates: keep them, or extend them by the pause (discount)' }),
     occurrence: z
       .object({ start: Iso, end: Iso })
       .nullable()
@@ -119,6 +120,7 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
     labels: c.labels,
     content: c.content,
     recurrence: c.recurrence,
+    onResume: c.onResume ?? 'keep',
     occurrence: c.occurrence && { start: toIso(c.occurrence.start), end: toIso(c.occurrence.end) },
     pauses: c.pauses.map((p) => ({ from: toIso(p.from), to: toIso(p.to) })),
     fault: c.fault && { reason: c.fault.reason, at: toIso(c.fault.at) },

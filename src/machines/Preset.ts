@@ -41,8 +41,8 @@ export const Preset = z
     processing: z.array(PhaseSchema),
     /** A hint added to the reason when a command is not available in the current status. */
     hints: z.partialRecord(z.enum(COMMANDS), z.string()).default({}),
-    /** Which optional definition fields the preset understands. */
-    fields: z.strictObject({ startAt: z.boolean(), visibleAt: z.boolean(), recurrence: z.boolean() }),
+    /** Which optional definition fields the preset understands (`onResume`: whether RESUME may extend the dates by the pause). */
+    fields: z.strictObject({ startAt: z.boolean(), visibleAt: z.boolean(), recurrence: z.boolean(), onResume: z.boolean() }),
     activation: z.strictObject({
       command: z.enum(['ACTIVATE', 'PUBLISH']),
       requires: z.array(Requirement),

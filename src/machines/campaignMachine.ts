@@ -14,6 +14,9 @@ import {
   reopenProblem,
   rerunContext,
   rerunProblem,
+  resumeContext,
+  resumedOccurrence,
+  resumePosition,
 } from './conditions.js';
 import { eventInstant } from './eventInstant.js';
 import type { Phase } from './phase.js';
@@ -45,6 +48,9 @@ const activationReady = condition('activationReady', (c, e) => activationProblem
 const startsLater = condition('startsLater', (c, e) => ['before', 'between'].includes(position(c, at(c, e))));
 const runsNow = condition('runsNow', (c, e) => position(c, at(c, e)) === 'inside');
 const notRecurring = condition('notRecurring', (c) => c.recurrence === null);
+/* RESUME of a campaign that extends its dates: the schedule is judged on the extended dates */
+const resumesInside = condition('resumesInside', (c, e) => resumePosition(c, at(c, e)) === 'inside');
+const resumesLater = condition('resumesLater', (c, e) => ['before', 'between'].includes(resumePosition(c, at(c, e))));
 const listAudience = condition('listAudience', (c) => c.audience?.mode === 'list');
 const canReopen = condition('canReopen', (c, e) => e.type === 'REACTIVATE' && reopenProblem(c, e, at(c, e)) === null);
 const reopenClosesIntake = condition(
@@ -85,6 +91,7 @@ export const campaignMachine = setup({
   },
   actions: {
     planWindow: assign({ occurrence: ({ context, event }) => plannedOccurrence(context, at(context, event)) }),
+    planResumedWindow: assign({ occurrence: ({ context, event }) => resumedOccurrence(context, at(context, event)) }),
     startNow: assign({
       startAt: ({ context, event }) => {
         const now = at(context, event);
@@ -99,6 +106,10 @@ export const campaignMachine = setup({
       event.type === 'REACTIVATE' ? rerunContext(context, event, at(context, event)) : {},
     ),
     applyPatch: assign(({ context, event }) => (event.type === 'UPDATE' ? patchedContext(context, event.patch) : {})),
+    extendOnResume: assign(({ context, event }) => {
+      const extended = resumeContext(context, at(context, event));
+      return { endAt: extended.endAt, occurrence: extended.occurrence };
+    }),
     openPause: assign({ pauses: ({ context, event }) => openPause(context.pauses, at(context, event)) }),
     closePause: assign({ pauses: ({ context, event }) => closePause(context.pauses, at(context, event)) }),
     recordFault: assign({
@@ -252,14 +263,14 @@ export const campaignMachine = setup({
               { guard: when('pausedClosed', 'RESUME', 'closed'), target: run('closed', 'active') },
               { guard: when('closed', 'RESUME', 'active'), target: run('accepting', 'active'), actions: 'closePause' },
               {
-                guard: when('frozen', 'RESUME', 'active', runsNow),
+                guard: when('frozen', 'RESUME', 'active', resumesInside),
                 target: run('accepting', 'active'),
-                actions: 'planWindow',
+                actions: ['extendOnResume', 'planResumedWindow'],
               },
               {
-                guard: when('frozen', 'RESUME', 'scheduled', startsLater),
+                guard: when('frozen', 'RESUME', 'scheduled', resumesLater),
                 target: ID.scheduled,
-                actions: 'planWindow',
+                actions: ['extendOnResume', 'planResumedWindow'],
               },
             ],
             REACTIVATE: [

@@ -69,8 +69,44 @@ export function activationProblem(context: CampaignContext, at: number): string 
 }
 
 /** Why a paused campaign cannot resume at `at`, or `null`. */
+/**
+ * The context RESUME at `at` continues with: unchanged, unless the campaign extends its dates on
+ * resume (`onResume: 'extend'`) — then the end date, and the end of an occurrence that was
+ * running when the pause began, move by the length of the last pause (open or just closed).
+ */
+export function resumeContext(context: CampaignContext, at: number): CampaignContext {
+  const pause = context.pauses.at(-1);
+  if (context.onResume !== 'extend' || !pause) return context;
+  const paused = (pause.to ?? at) - pause.from;
+  if (paused <= 0) return context;
+  const occurrence = context.occurrence;
+  return {
+    ...context,
+    endAt: context.endAt === null ? null : context.endAt + paused,
+    occurrence: occurrence && occurrence.start <= pause.from && pause.from < occurrence.end ? { ...occurrence, end: occurrence.end + paused } : occurrence,
+  };
+}
+
+/** An extended occurrence that `at` falls in (extending campaigns only): the run goes on in it. */
+function extendedOccurrenceAt(context: CampaignContext, at: number): CampaignContext['occurrence'] {
+  const occurrence = context.occurrence;
+  return context.onResume === 'extend' && occurrence && occurrence.start <= at && at < occurrence.end ? occurrence : null;
+}
+
+/** Where RESUME at `at` lands in the schedule, judged on the dates it continues with. */
+export function resumePosition(context: CampaignContext, at: number): Position {
+  const resumed = resumeContext(context, at);
+  return extendedOccurrenceAt(resumed, at) ? 'inside' : position(resumed, at);
+}
+
+/** The occurrence a resumed campaign runs or waits for: its extended one while `at` is in it, else the rule's. */
+export function resumedOccurrence(context: CampaignContext, at: number): CampaignContext['occurrence'] {
+  return extendedOccurrenceAt(context, at) ?? plannedOccurrence(context, at);
+}
+
 export function resumeProblem(context: CampaignContext, at: number): string | null {
-  const where = position(context, at);
+  const where = resumePosition(context, at);
+  context = resumeContext(context, at);
   if (where !== 'after') return null;
   if (context.recurrence) return 'No occurrence is left before endAt: set new dates (UPDATE) before resuming';
   return `The end date ${context.endAt === null ? '' : iso(context.endAt)} has passed: set a new endAt (UPDATE) before resuming`;

@@ -35,6 +35,7 @@ export const discount = definePreset({
   deletable: ['draft', 'scheduled', 'frozen', 'ended'],
   visible: ['active'],
   processing: ['active'],
-  fields: { startAt: true, visibleAt: false, recurrence: true },
+  // seed 001: "Schedule timers pause (remaining time preserved)" — offered as onResume: 'extend'
+  fields: { startAt: true, visibleAt: false, recurrence: true, onResume: true },
   activation: { command: 'PUBLISH', requires: [] },
 });

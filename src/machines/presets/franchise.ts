@@ -46,6 +46,7 @@ export const franchise = definePreset({
   deletable: ['draft'],
   visible: ['scheduled', 'active'],
   processing: ['active'],
-  fields: { startAt: true, visibleAt: true, recurrence: true },
+  // seed 003: tasks due during a pause "are considered missed" — dates stay absolute
+  fields: { startAt: true, visibleAt: true, recurrence: true, onResume: false },
   activation: { command: 'PUBLISH', requires: ['dates'] },
 });

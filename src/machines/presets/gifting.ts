@@ -27,6 +27,6 @@ export const gifting = definePreset({
   deletable: ['draft'],
   visible: ['active'],
   processing: ['active', 'closed', 'ended'],
-  fields: { startAt: false, visibleAt: false, recurrence: false },
+  fields: { startAt: false, visibleAt: false, recurrence: false, onResume: false },
   activation: { command: 'ACTIVATE', requires: ['products'] },
 });

@@ -54,6 +54,6 @@ export const journey = definePreset({
   visible: ['active', 'closed'],
   processing: ['active', 'closed'],
   hints: { UPDATE: 'pause or freeze to edit' },
-  fields: { startAt: true, visibleAt: false, recurrence: false },
+  fields: { startAt: true, visibleAt: false, recurrence: false, onResume: false },
   activation: { command: 'ACTIVATE', requires: ['audience'] },
 });

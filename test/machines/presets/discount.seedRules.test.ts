@@ -387,6 +387,63 @@ describe('discount — Paused Status', () => {
   });
 });
 
+describe('discount — "remaining time preserved": onResume "extend" (issue 12)', () => {
+  it('RESUME moves the end date by the time paused, records both instants in history, and the campaign expires that much later', async () => {
+    const h = await runtimes.setup();
+    const id = await reach(h, 'Active', { onResume: 'extend' });
+    expect((await h.rt.get(id)).onResume).toBe('extend');
+    await h.rt.send(id, { type: 'PAUSE' });
+    await h.clock.advanceTo(plus(END, 3 * DAY)); // paused 3 days past the original end: nothing fires
+    expect((await h.rt.get(id)).status).toBe('Paused');
+    const pausedFor = Date.parse(plus(END, 3 * DAY)) - Date.parse(T0);
+    const extendedEnd = plus(END, pausedFor);
+    expect(await h.rt.send(id, { type: 'RESUME' })).toMatchObject({ status: 'Active', endAt: extendedEnd, nextTimer: { event: 'endAt', at: extendedEnd } });
+    const resume = (await h.rt.history(id)).at(-1)!;
+    expect(resume).toMatchObject({ event: 'RESUME', detail: { extended: { endAt: { from: END, to: extendedEnd } } } });
+    await expectFiresExactlyAt(h, id, { event: 'endAt', at: extendedEnd, from: 'Active', to: 'Expired' });
+  });
+
+  it('a recurring campaign paused inside an occurrence gets that occurrence’s remaining window back', async () => {
+    const h = await runtimes.setup('2026-01-10T12:00:00Z'); // inside the first weekend (Jan 10 00:00 – Jan 12 00:00)
+    const c = await h.rt.create(weekend({ onResume: 'extend' }));
+    await h.rt.send(c.id, { type: 'PUBLISH' });
+    await h.rt.send(c.id, { type: 'PAUSE' });
+    await h.clock.advanceTo('2026-01-10T18:00:00Z'); // paused 6 hours
+    const resumed = await h.rt.send(c.id, { type: 'RESUME' });
+    expect(resumed).toMatchObject({ status: 'Active', occurrence: { start: iso('2026-01-10T00:00:00Z'), end: iso('2026-01-12T06:00:00Z') } });
+    expect(resumed.endAt).toBe(iso('2026-01-26T06:00:00Z'));
+    expect((await h.rt.history(c.id)).at(-1)!.detail).toEqual({
+      extended: { endAt: { from: iso('2026-01-26T00:00:00Z'), to: iso('2026-01-26T06:00:00Z') }, occurrenceEnd: { from: iso('2026-01-12T00:00:00Z'), to: iso('2026-01-12T06:00:00Z') } },
+    });
+    // paused past the occurrence's original end, it resumes in the extended window, which then ends on time
+    await h.clock.advanceTo('2026-01-11T00:00:00Z');
+    await h.rt.send(c.id, { type: 'PAUSE' });
+    await h.clock.advanceTo('2026-01-12T03:00:00Z'); // a 27-hour pause: the window ends 2026-01-13T09:00
+    expect(await h.rt.send(c.id, { type: 'RESUME' })).toMatchObject({ status: 'Active', occurrence: { end: iso('2026-01-13T09:00:00Z') } });
+    await h.clock.advanceTo('2026-01-13T09:00:00Z');
+    expect(await h.rt.get(c.id)).toMatchObject({ status: 'Scheduled', occurrence: { start: iso('2026-01-17T00:00:00Z') } });
+  });
+
+  it('by default (onResume "keep") the dates stay absolute, as before; presets whose seeds keep dates refuse "extend"', async () => {
+    const h = await runtimes.setup();
+    const id = await reach(h, 'Active');
+    expect((await h.rt.get(id)).onResume).toBe('keep');
+    await h.rt.send(id, { type: 'PAUSE' });
+    await h.clock.advanceTo(plus(T0, DAY));
+    expect(await h.rt.send(id, { type: 'RESUME' })).toMatchObject({ endAt: END });
+    expect((await h.rt.history(id)).at(-1)!.detail).toBeNull();
+    for (const preset of ['franchise', 'gifting', 'journey'] as const) {
+      await expect(h.rt.create({ preset, name: 'x', onResume: 'extend' })).rejects.toBeInstanceOf(ValidationError);
+    }
+    // it can be switched while paused: the next RESUME extends by that pause
+    await h.clock.advanceTo(plus(T0, DAY + HOUR));
+    await h.rt.send(id, { type: 'PAUSE' });
+    await h.rt.send(id, { type: 'UPDATE', patch: { onResume: 'extend' } });
+    await h.clock.advanceTo(plus(T0, 2 * DAY + HOUR));
+    expect(await h.rt.send(id, { type: 'RESUME' })).toMatchObject({ endAt: plus(END, DAY) });
+  });
+});
+
 describe('discount — Draft Status', () => {
   it('"saved but not yet published/activated" / "User clicked Save as Draft instead of Launch": nothing is armed', async () => {
     const h = await runtimes.setup();
