@@ -404,12 +404,22 @@ export class TimingStore implements CampaignStore {
   timers(campaignId: string): Promise<TimerRecord[]> {
     return this.#inner.timers(campaignId);
   }
-  nextDueAt(): Promise<number | null> {
-    return this.#inner.nextDueAt();
+  nextDueAt(except?: readonly string[]): Promise<number | null> {
+    return this.#inner.nextDueAt(except);
   }
   timerStats(now: number): Promise<TimerStats> {
     return this.#inner.timerStats(now);
   }
+  leaseConsumer: CampaignStore['leaseConsumer'] = (...args) => this.#inner.leaseConsumer(...args);
+  saveConsumer: CampaignStore['saveConsumer'] = (...args) => this.#inner.saveConsumer(...args);
+  consumers: CampaignStore['consumers'] = () => this.#inner.consumers();
+  parkedChanges: CampaignStore['parkedChanges'] = (...args) => this.#inner.parkedChanges(...args);
+  retryParked: CampaignStore['retryParked'] = (...args) => this.#inner.retryParked(...args);
+  webhookEndpoints: CampaignStore['webhookEndpoints'] = () => this.#inner.webhookEndpoints();
+  addWebhookEndpoint: CampaignStore['addWebhookEndpoint'] = (endpoint) => this.#inner.addWebhookEndpoint(endpoint);
+  removeWebhookEndpoint: CampaignStore['removeWebhookEndpoint'] = (id) => this.#inner.removeWebhookEndpoint(id);
+  recordDeliveries: CampaignStore['recordDeliveries'] = (deliveries) => this.#inner.recordDeliveries(deliveries);
+  deliveries: CampaignStore['deliveries'] = (...args) => this.#inner.deliveries(...args);
 }
 
 export function batchSummary(stats: CommitStats): string {

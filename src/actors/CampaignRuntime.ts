@@ -8,6 +8,7 @@ import { TIMERS } from '../machines/commands.js';
 import { PresetName } from '../machines/Preset.js';
 import { type CampaignStore, isCursor } from '../persistence/CampaignStore.js';
 import type { Clock } from './Clock.js';
+import type { ConsumeHandler, ConsumeOptions, Consumer } from './Consumer.js';
 
 /**
  * The runtime's contract: its options, the inputs it validates (zod schemas, each sharing its
@@ -100,6 +101,7 @@ export const CampaignChange = z
   .object({
     seq: z.number().int().meta({ description: 'Global, strictly increasing sequence number' }),
     campaignId: z.string(),
+    preset: z.string().nullable().meta({ description: "The campaign's preset (null in changes stored before 0.2 whose campaign is gone)" }),
     version: z.number().int().meta({ description: "The campaign's version after the change" }),
     at: Iso.meta({ description: 'When it was applied (for a timer: when it fired)' }),
     dueAt: Iso.nullable().meta({ description: 'For a timer: when it was due' }),
@@ -151,11 +153,37 @@ export const RuntimeHealth = z
         campaigns: z.array(z.object({ campaignId: z.string(), attempts: z.number().int(), retryAt: Iso, reason: z.string() })),
       })
       .meta({ description: 'Campaigns whose due timers could not be saved, waiting for their next attempt (the first 100)' }),
+    consumers: z
+      .array(
+        z.object({
+          name: z.string(),
+          cursor: z.number().int().meta({ description: 'Every change up to this sequence number was handled (or parked)' }),
+          lag: z.object({
+            changes: z.number().int().meta({ description: 'Changes in the feed after the cursor (filtered out ones included)' }),
+            seconds: z.number().nullable().meta({ description: 'Age of the oldest change after the cursor; null when caught up' }),
+          }),
+          parked: z.number().int().meta({ description: 'Changes given up after their attempts, waiting to be retried by hand' }),
+          held: z.enum(['here', 'elsewhere', 'nobody']).meta({ description: 'Which runtime holds the consumer now' }),
+        }),
+      )
+      .meta({ description: 'Durable consumers of the feed, stored in this store' }),
   })
   .meta({ id: 'Health' });
 export type RuntimeHealth = z.output<typeof RuntimeHealth>;
 
 export type ChangeListener = (change: CampaignChange) => void | Promise<void>;
+
+/** A change a consumer gave up on, with why and when. */
+export interface ParkedCampaignChange {
+  change: CampaignChange | null;
+  seq: number;
+  campaignId: string;
+  attempts: number;
+  error: string;
+  parkedAt: string;
+  /** A retry by hand is asked for and not yet done. */
+  retry: boolean;
+}
 
 /** How a subscription follows the feed. */
 export interface FeedOptions {
@@ -199,6 +227,17 @@ export interface CampaignRuntime {
   subscribe(listener: ChangeListener, options?: z.input<typeof SubscribeOptions>): () => void;
   forecast(id: string): Promise<ForecastItem[]>;
   health(): Promise<RuntimeHealth>;
+  /**
+   * A durable named consumer: `handler` gets every change of the feed (filtered), at least once
+   * and in feed order per campaign; its cursor is stored (so it resumes where it stopped after a
+   * restart), failures are retried with backoff and parked after `maxAttempts`, and on a shared
+   * store one runtime at a time runs it. Runs until `stop()` (or the runtime's).
+   */
+  consume(name: string, handler: ConsumeHandler, options?: ConsumeOptions): Consumer;
+  /** A consumer's parked changes, oldest first, with the changes themselves. */
+  parked(name: string): Promise<ParkedCampaignChange[]>;
+  /** Asks the consumer's holder to deliver a parked change again; false when it is not parked. */
+  retryParked(name: string, seq: number): Promise<boolean>;
   /** Sequence number of the last committed change. */
   readonly lastSeq: number;
   readonly clock: Clock;

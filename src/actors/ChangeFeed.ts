@@ -7,6 +7,7 @@ export function toCampaignChange(change: Change): CampaignChange {
   return {
     seq: change.seq,
     campaignId: change.campaignId,
+    preset: change.preset,
     version: change.version,
     at: toIso(change.at),
     dueAt: toIso(change.dueAt),
@@ -35,6 +36,7 @@ export class ChangeFeed {
   readonly #onError: (error: unknown) => void;
   readonly #onRead: ((changes: readonly CampaignChange[]) => void) | undefined;
   readonly #subscriptions = new Set<Subscription>();
+  readonly #advanceListeners = new Set<() => void>();
   /** Changes read from the store, oldest first: `#recent[i].seq` ascending and gap-free. */
   #recent: CampaignChange[] = [];
   #lastSeq = 0;
@@ -70,6 +72,17 @@ export class ChangeFeed {
     if (seq <= this.#lastSeq) return;
     this.#lastSeq = seq;
     this.read();
+    this.advanced();
+  }
+
+  /** Calls `listener` whenever the feed grows (a wake-up: read the store for what is new). */
+  onAdvance(listener: () => void): () => void {
+    this.#advanceListeners.add(listener);
+    return () => this.#advanceListeners.delete(listener);
+  }
+
+  private advanced(): void {
+    for (const listener of this.#advanceListeners) listener();
   }
 
   /**
@@ -88,6 +101,7 @@ export class ChangeFeed {
     this.remember(read);
     this.#onRead?.(read);
     for (const subscription of this.#subscriptions) subscription.offer(read);
+    this.advanced();
   }
 
   private read(): void {

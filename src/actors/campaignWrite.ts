@@ -45,7 +45,7 @@ export function campaignWrite(
   entry: ChangeEntry | null,
   idempotent?: { commandId: string; result: IdempotentResult },
 ): CampaignWrite {
-  const change: Omit<Change, 'seq'> | null = entry && {
+  const change: Omit<Change, 'seq' | 'preset'> | null = entry && {
     campaignId: live.id,
     version: live.version,
     at: entry.at,

@@ -13,6 +13,7 @@ import {
   SendOptions,
   SubscribeOptions,
 } from './CampaignRuntime.js';
+import { ConsumeOptions, ConsumerName } from './Consumer.js';
 import { parseInput } from './errors.js';
 import { RuntimeCore } from './RuntimeCore.js';
 
@@ -121,6 +122,17 @@ class CampaignRuntimeFacade implements CampaignRuntime {
     );
     return this.#core.subscribe(listener, { after });
   };
+
+  consume: CampaignRuntime['consume'] = (name, handler, options = {}) => {
+    this.#core.assertRunning();
+    if (typeof handler !== 'function') throw new TypeError('consume needs a handler function');
+    return this.#core.consume(parseInput(ConsumerName, name, 'consumer name'), handler, parseInput(ConsumeOptions, options, 'consume options'));
+  };
+
+  parked: CampaignRuntime['parked'] = async (name) => this.#core.parked(parseInput(ConsumerName, name, 'consumer name'));
+
+  retryParked: CampaignRuntime['retryParked'] = async (name, seq) =>
+    this.#core.retryParked(parseInput(ConsumerName, name, 'consumer name'), parseInput(z.number().int().min(1), seq, 'sequence number'));
 
   stop: CampaignRuntime['stop'] = async () => {
     const first = !this.#core.stopped;

@@ -3,10 +3,12 @@
  * `sqliteStore`) implement it; one contract test suite (`test/persistence/storeContract.ts`) runs
  * against each. Errors a store throws on purpose are in `errors.ts`.
  *
- * The runtime is the only writer of a store. Every change to a campaign is one
- * {@link CampaignWrite}: its new snapshot, its history entry (which is also the change-feed
- * item), its complete set of pending timers, and optionally the idempotency record of the
- * command — committed atomically with the other writes of the same batch.
+ * Every change to a campaign is one {@link CampaignWrite}: its new snapshot, its history entry
+ * (which is also the change-feed item), its complete set of pending timers, and optionally the
+ * idempotency record of the command — committed atomically with the other writes of the same
+ * batch. An exclusive store has one writing runtime; a shared one (`sharing: 'shared'`) any number.
+ * Beside campaigns a store keeps the state of durable consumers of the feed (cursor, lease,
+ * parked changes) and the service's webhook endpoints and delivery log.
  *
  * @module
  */
@@ -59,6 +61,8 @@ export interface Change {
   commandId: string | null;
   /** JSON text with details (an UPDATE's patch, a fault's reason, …) or null. */
   detail: string | null;
+  /** The campaign's preset (`null` in changes stored before 0.2 whose campaign is gone). */
+  preset: string | null;
 }
 
 /** One atomic change to one campaign. */
@@ -75,9 +79,71 @@ export interface CampaignWrite {
    * The history entry; the store assigns `seq`. `null` only for a repair that rewrites the
    * campaign's timers without changing it (`record` at the same version).
    */
-  change: Omit<Change, 'seq'> | null;
+  change: Omit<Change, 'seq' | 'preset'> | null;
   /** When the command carried a `commandId`: what a retry returns. */
   idempotency?: { commandId: string; result: string };
+}
+
+/** A durable consumer of the change feed, as stored. */
+export interface ConsumerRecord {
+  name: string;
+  /** Every change with `seq ≤ cursor` was handled (or parked). */
+  cursor: number;
+  /** The runtime instance that holds the consumer and until when (epoch ms); `null` when free. */
+  owner: string | null;
+  leaseUntil: number | null;
+  updatedAt: number;
+}
+
+/** A change a consumer gave up on after its attempts: kept until handled by hand or discarded. */
+export interface ParkedChange {
+  consumer: string;
+  seq: number;
+  campaignId: string;
+  attempts: number;
+  /** The last failure, in words. */
+  error: string;
+  parkedAt: number;
+  /** Asked to be delivered again (by hand): the consumer's holder takes it up. */
+  retry: boolean;
+}
+
+/** How a consumer's stored state moves after some of its work is done. */
+export interface ConsumerProgress {
+  /** The new cursor (never moved back). */
+  cursor: number;
+  /** Changes to park (or park again), and parked changes now handled. */
+  park?: readonly Omit<ParkedChange, 'consumer' | 'retry'>[];
+  unpark?: readonly number[];
+  /** Give the lease up (on stop). */
+  release?: boolean;
+}
+
+/** A webhook endpoint of the service. `secret` is kept to sign deliveries and never shown. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  /** Change events delivered (`PAUSE`, `startAt`, …); empty: all. */
+  events: string[];
+  /** Presets delivered; empty: all. */
+  presets: string[];
+  secret: string;
+  description: string | null;
+  createdAt: number;
+}
+
+/** One attempt to deliver a change to an endpoint. */
+export interface WebhookDelivery {
+  endpointId: string;
+  seq: number;
+  attempt: number;
+  at: number;
+  /** The receiver's HTTP status, or `null` when none came (refused, timed out). */
+  status: number | null;
+  ok: boolean;
+  error: string | null;
+  /** When the next attempt is due; `null` when delivered or parked. */
+  nextAttemptAt: number | null;
 }
 
 /** A campaign with timers due, as `dueCampaigns` gives it. */
@@ -180,6 +246,32 @@ export interface CampaignStore {
   nextDueAt(except?: readonly string[]): Promise<number | null>;
   /** Counts for health checks (may scan). */
   timerStats(now: number): Promise<TimerStats>;
+
+  /**
+   * Takes consumer `name` for `owner` until `leaseUntil` when it is free, its lease expired
+   * (before `now`) or `owner` holds it already (a renewal); creates it with cursor `startAfter`
+   * the first time. The record as now stored, or `null` while another instance holds it.
+   */
+  leaseConsumer(name: string, owner: string, now: number, leaseUntil: number, startAfter: number): Promise<ConsumerRecord | null>;
+  /** Records a consumer's progress atomically, only while `owner` holds it; `false` (nothing written) when the lease was lost. */
+  saveConsumer(name: string, owner: string, progress: ConsumerProgress): Promise<boolean>;
+  /** Every consumer, with how many changes it has parked. */
+  consumers(): Promise<(ConsumerRecord & { parked: number })[]>;
+  /** A consumer's parked changes, oldest first (only those asked to be retried with `retry: true`). */
+  parkedChanges(name: string, options?: { retry?: boolean; limit?: number }): Promise<ParkedChange[]>;
+  /** Asks for a parked change to be delivered again; `false` when it is not parked. */
+  retryParked(name: string, seq: number): Promise<boolean>;
+
+  /** Webhook endpoints, oldest first. */
+  webhookEndpoints(): Promise<WebhookEndpoint[]>;
+  /** Adds an endpoint (its id must be new). */
+  addWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void>;
+  /** Removes an endpoint and its delivery log; `false` when it did not exist. */
+  removeWebhookEndpoint(id: string): Promise<boolean>;
+  /** Appends delivery attempts to the log (the oldest beyond the last 1,000 of an endpoint are dropped). */
+  recordDeliveries(deliveries: readonly WebhookDelivery[]): Promise<void>;
+  /** An endpoint's most recent delivery attempts, newest first. */
+  deliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
 }
 
 /** The list cursor of a record. */

@@ -1,4 +1,14 @@
-import type { CampaignRecord, Change, ChangeSource, DueCampaign, TimerRecord } from './CampaignStore.js';
+import type {
+  CampaignRecord,
+  Change,
+  ChangeSource,
+  ConsumerRecord,
+  DueCampaign,
+  ParkedChange,
+  TimerRecord,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from './CampaignStore.js';
 
 /*
  * How the SQL adapters keep campaigns, changes and timers in rows: one mapping for all of them.
@@ -29,6 +39,7 @@ export interface ChangeRow {
   to_status: string | null;
   command_id: string | null;
   detail: string | null;
+  preset: string | null;
 }
 
 /** A timer as kept in its campaign's row (the campaign id is the row's). */
@@ -57,6 +68,7 @@ export const changeFromRow = (r: ChangeRow): Change => ({
   to: r.to_status,
   commandId: r.command_id,
   detail: r.detail,
+  preset: r.preset ?? null,
 });
 
 /** Due order: instant, then campaign id, then event type. */
@@ -96,3 +108,88 @@ export function dueTimersOf(rows: readonly { id: string; timers: string | Stored
 export function dueCampaignsOf(rows: readonly (CampaignRow & { timers: string | StoredTimer[] })[], until: number): DueCampaign[] {
   return rows.map((row) => ({ record: recordFromRow(row), timers: timersOf(row.id, row.timers).filter((t) => t.dueAt <= until).sort(byDue) }));
 }
+
+/** A `consumers` row. */
+export interface ConsumerRow {
+  name: string;
+  cursor: number;
+  owner: string | null;
+  lease_until: number | null;
+  updated_at: number;
+  parked?: number;
+}
+
+export const consumerFromRow = (r: ConsumerRow): ConsumerRecord => ({
+  name: r.name,
+  cursor: r.cursor,
+  owner: r.owner,
+  leaseUntil: r.lease_until,
+  updatedAt: r.updated_at,
+});
+
+/** A `parked` row. */
+export interface ParkedRow {
+  consumer: string;
+  seq: number;
+  campaign_id: string;
+  attempts: number;
+  error: string;
+  parked_at: number;
+  retry: number | boolean;
+}
+
+export const parkedFromRow = (r: ParkedRow): ParkedChange => ({
+  consumer: r.consumer,
+  seq: r.seq,
+  campaignId: r.campaign_id,
+  attempts: r.attempts,
+  error: r.error,
+  parkedAt: r.parked_at,
+  retry: Boolean(r.retry),
+});
+
+/** A `webhook_endpoints` row (lists as JSON text, or parsed by the driver). */
+export interface EndpointRow {
+  id: string;
+  url: string;
+  events: string | string[];
+  presets: string | string[];
+  secret: string;
+  description: string | null;
+  created_at: number;
+}
+
+const list = (value: string | string[]) => (typeof value === 'string' ? (JSON.parse(value) as string[]) : value);
+
+export const endpointFromRow = (r: EndpointRow): WebhookEndpoint => ({
+  id: r.id,
+  url: r.url,
+  events: list(r.events),
+  presets: list(r.presets),
+  secret: r.secret,
+  description: r.description,
+  createdAt: r.created_at,
+});
+
+/** A `webhook_deliveries` row. */
+export interface DeliveryRow {
+  endpoint_id: string;
+  seq: number;
+  attempt: number;
+  at: number;
+  status: number | null;
+  ok: number | boolean;
+  error: string | null;
+  next_attempt_at: number | null;
+}
+
+export const deliveryFromRow = (r: DeliveryRow): WebhookDelivery => ({
+  endpointId: r.endpoint_id,
+  seq: r.seq,
+  attempt: r.attempt,
+  at: r.at,
+  status: r.status,
+  ok: Boolean(r.ok),
+  error: r.error,
+  nextAttemptAt: r.next_attempt_at,
+});

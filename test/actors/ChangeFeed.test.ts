@@ -50,7 +50,7 @@ describe('ChangeFeed', () => {
     feed.subscribe((c) => void got.push(c.seq), { after: 0 });
     const commit = async (...writes: CampaignWrite[]) => {
       const seqs = await store.commit(writes);
-      return writes.map((w, i) => ({ ...w.change!, seq: seqs[i]! }));
+      return writes.map((w, i) => ({ ...w.change!, preset: w.preset, seq: seqs[i]! }));
     };
     feed.committed(await commit(change('a', 1, 1), change('b', 1, 1)));
     await until(() => got.length === 2);

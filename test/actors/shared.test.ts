@@ -192,6 +192,51 @@ describe.skipIf(SKIP_PG)('runtimes sharing one PostgreSQL store', () => {
     expect(seen).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
 
+  it('a consumer name runs on exactly one runtime; when its holder dies the other takes over within the lease and every change arrives at least once, in order per campaign', async () => {
+    begin();
+    const clock = createManualClock(T0);
+    const stores = [postgresStore({ connectionString: PG_URL, schema, pollMs: 100 }), postgresStore({ connectionString: PG_URL, schema, pollMs: 100 })];
+    const runtimes: Node[] = [];
+    for (const store of stores) {
+      const errors: unknown[] = [];
+      const node = { rt: await createCampaignRuntime({ store, clock, onError: (e) => errors.push(e) }), clock, errors };
+      nodes.push(node);
+      runtimes.push(node);
+    }
+    const delivered: { by: number; campaignId: string; version: number }[] = [];
+    const leaseMs = 2_000;
+    const consumers = runtimes.map((node, by) =>
+      node.rt.consume('sync', (c) => void delivered.push({ by, campaignId: c.campaignId, version: c.version }), { leaseMs }),
+    );
+    const wait = async (check: () => boolean, step = 0) => {
+      for (let i = 0; i < 500 && !check(); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        if (step) await clock.advanceBy(step);
+      }
+      expect(check()).toBe(true);
+    };
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await runtimes[i % 2]!.rt.create({ preset: 'discount', name: `C${i}` })).id);
+    await wait(() => delivered.length >= 6);
+    expect(consumers.filter((c) => c.active)).toHaveLength(1); // one holder
+    const holder = consumers.findIndex((c) => c.active);
+    expect(new Set(delivered.map((d) => d.by))).toEqual(new Set([holder]));
+    // the holder's process dies: its connection to the database goes, the lease is not given up
+    await stores[holder]!.close();
+    const alive = runtimes[1 - holder]!;
+    for (const id of ids) await alive.rt.send(id, { type: 'UPDATE', patch: { labels: ['after'] } });
+    const killedAt = clock.now();
+    // the dead holder's lease runs out; the other tries every third of a lease (the clock moves 50 ms a step)
+    await wait(() => ids.every((id) => delivered.some((d) => d.campaignId === id && d.version === 2)), 50);
+    expect(clock.now() - killedAt).toBeLessThanOrEqual(leaseMs + leaseMs / 3 + 500); // taken over within the lease (+ one try)
+    expect(delivered.filter((d) => d.version === 2).every((d) => d.by === 1 - holder)).toBe(true);
+    for (const id of ids) {
+      const versions = delivered.filter((d) => d.campaignId === id).map((d) => d.version);
+      expect(versions, id).toEqual([...versions].sort((x, y) => x - y)); // in order per campaign
+      expect(new Set(versions), id).toEqual(new Set([1, 2])); // at least once each
+    }
+  });
+
   it('a transaction that took a sequence number and commits late never lets a reader skip it', async () => {
     begin();
     const a = await start();

@@ -185,7 +185,7 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(await store.get('a')).toEqual(w.record);
         expect(await store.get('missing')).toBeNull();
         expect(await store.lastSeq()).toBe(1);
-        expect(await store.history('a')).toEqual([{ ...w.change, seq: 1 }]);
+        expect(await store.history('a')).toEqual([{ ...w.change, preset: 'sms', seq: 1 }]);
       });
 
       it('updates with the current fromVersion', async () => {
@@ -308,6 +308,79 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(await store.get('a')).toEqual(copy);
         expect((await store.history('a'))[0]!.event).toBe('CREATE');
         expect(await store.timers('a')).toEqual([timer('a', ['START', T0 + 100])]);
+      });
+    });
+
+    describe('durable consumers', () => {
+      it('leases a consumer to one owner at a time; a renewal extends it, an expired lease passes to another', async () => {
+        const first = await store.leaseConsumer('sync', 'A', T0, T0 + 1_000, 0);
+        expect(first).toMatchObject({ name: 'sync', cursor: 0, owner: 'A', leaseUntil: T0 + 1_000 });
+        expect(await store.leaseConsumer('sync', 'B', T0 + 500, T0 + 1_500, 0)).toBeNull();
+        expect(await store.leaseConsumer('sync', 'A', T0 + 500, T0 + 1_500, 0)).toMatchObject({ owner: 'A', leaseUntil: T0 + 1_500 });
+        expect(await store.leaseConsumer('sync', 'B', T0 + 1_500, T0 + 2_500, 0)).toMatchObject({ owner: 'B', cursor: 0 });
+        expect(await store.leaseConsumer('later', 'A', T0, T0 + 1_000, 42)).toMatchObject({ cursor: 42 }); // created where asked
+      });
+
+      it('moves the cursor forward only for the holder, parks and unparks changes atomically, and releases on request', async () => {
+        await store.leaseConsumer('sync', 'A', T0, T0 + 1_000, 0);
+        expect(await store.saveConsumer('sync', 'B', { cursor: 5 })).toBe(false);
+        expect(
+          await store.saveConsumer('sync', 'A', { cursor: 5, park: [{ seq: 3, campaignId: 'a', attempts: 8, error: 'HTTP 500', parkedAt: T0 + 10 }] }),
+        ).toBe(true);
+        expect(await store.saveConsumer('sync', 'A', { cursor: 4 })).toBe(true); // never moved back
+        expect(await store.consumers()).toEqual([{ name: 'sync', cursor: 5, owner: 'A', leaseUntil: T0 + 1_000, updatedAt: T0, parked: 1 }]);
+        expect(await store.parkedChanges('sync')).toEqual([{ consumer: 'sync', seq: 3, campaignId: 'a', attempts: 8, error: 'HTTP 500', parkedAt: T0 + 10, retry: false }]);
+        expect(await store.parkedChanges('sync', { retry: true })).toEqual([]);
+        expect(await store.retryParked('sync', 3)).toBe(true);
+        expect(await store.retryParked('sync', 4)).toBe(false);
+        expect((await store.parkedChanges('sync', { retry: true })).map((p) => p.seq)).toEqual([3]);
+        await store.saveConsumer('sync', 'A', { cursor: 6, unpark: [3], release: true });
+        expect(await store.parkedChanges('sync')).toEqual([]);
+        expect(await store.consumers()).toMatchObject([{ cursor: 6, owner: null, leaseUntil: null, parked: 0 }]);
+        expect(await store.leaseConsumer('sync', 'B', T0 + 1, T0 + 1_000, 0)).toMatchObject({ owner: 'B', cursor: 6 }); // free at once
+      });
+
+      it('keeps consumers across a reopen', async () => {
+        await store.leaseConsumer('sync', 'A', T0, T0 + 1_000, 0);
+        await store.saveConsumer('sync', 'A', { cursor: 9, park: [{ seq: 2, campaignId: 'b', attempts: 1, error: 'x', parkedAt: T0 }] });
+        const reopened = await reopen();
+        expect(await reopened.consumers()).toMatchObject([{ name: 'sync', cursor: 9, parked: 1 }]);
+      });
+    });
+
+    describe('webhook endpoints and deliveries', () => {
+      const endpoint = (id: string, createdAt: number) => ({
+        id,
+        url: `https://example.test/hooks/${id}`,
+        events: ['PAUSE', 'startAt'],
+        presets: ['discount'],
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        description: null,
+        createdAt,
+      });
+
+      it('adds, lists (oldest first) and removes endpoints; an id is added once', async () => {
+        await store.addWebhookEndpoint(endpoint('b', T0 + 1));
+        await store.addWebhookEndpoint({ ...endpoint('a', T0 + 2), events: [], presets: [], description: 'all changes' });
+        await expect(store.addWebhookEndpoint(endpoint('a', T0))).rejects.toBeInstanceOf(StoreConflictError);
+        expect(await store.webhookEndpoints()).toEqual([endpoint('b', T0 + 1), { ...endpoint('a', T0 + 2), events: [], presets: [], description: 'all changes' }]);
+        expect(await store.removeWebhookEndpoint('b')).toBe(true);
+        expect(await store.removeWebhookEndpoint('b')).toBe(false);
+        expect((await store.webhookEndpoints()).map((e) => e.id)).toEqual(['a']);
+      });
+
+      it('logs delivery attempts per endpoint, newest first, keeping the last 1,000', async () => {
+        await store.addWebhookEndpoint(endpoint('a', T0));
+        const attempt = (i: number) => ({ endpointId: 'a', seq: 1 + Math.floor(i / 3), attempt: 1 + (i % 3), at: T0 + i, status: i % 3 === 2 ? 200 : 500, ok: i % 3 === 2, error: i % 3 === 2 ? null : 'HTTP 500', nextAttemptAt: i % 3 === 2 ? null : T0 + i + 1_000 });
+        await store.recordDeliveries(Array.from({ length: 1_005 }, (_, i) => attempt(i)));
+        const log = await store.deliveries('a', 2_000);
+        expect(log).toHaveLength(1_000);
+        expect(log[0]).toEqual(attempt(1_004));
+        expect(log.at(-1)).toEqual(attempt(5));
+        expect(await store.deliveries('a', 2)).toEqual([attempt(1_004), attempt(1_003)]);
+        expect(await store.deliveries('other', 10)).toEqual([]);
+        await store.removeWebhookEndpoint('a');
+        expect(await store.deliveries('a', 10)).toEqual([]);
       });
     });
 
@@ -474,7 +547,7 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         await store.commit([create('a', { timers: [['START', T0 + 100]] })]);
         const w = write({ id: 'a', from: 1, status: 'live', was: 'draft', fired: ['START', T0 + 100], event: 'startAt', at: T0 + 150 });
         await store.commit([w]);
-        const expected: Change = { ...w.change!, seq: 2 };
+        const expected: Change = { ...w.change!, preset: w.preset, seq: 2 };
         expect(expected).toMatchObject({ dueAt: T0 + 100, source: 'timer', event: 'startAt', at: T0 + 150 });
         expect(await store.changes(1, 1)).toEqual([expected]);
         expect(await store.history('a', { after: 1 })).toEqual([expected]);

@@ -3,12 +3,17 @@ import {
   type CampaignStore,
   type CampaignWrite,
   type Change,
+  type ConsumerProgress,
+  type ConsumerRecord,
   type DueCampaign,
   type ListQuery,
+  type ParkedChange,
   parseCursor,
   type StatusCount,
   type TimerRecord,
   type TimerStats,
+  type WebhookDelivery,
+  type WebhookEndpoint,
 } from '../CampaignStore.js';
 import { StoreConflictError } from '../errors.js';
 
@@ -34,6 +39,10 @@ class MemoryStore implements CampaignStore {
   #timers = new Map<string, TimerRecord[]>();
   #idempotency = new Map<string, { campaignId: string; result: string }>();
   #seq = 0;
+  #consumers = new Map<string, ConsumerRecord>();
+  #parked = new Map<string, Map<number, ParkedChange>>();
+  #endpoints = new Map<string, WebhookEndpoint>();
+  #deliveries = new Map<string, WebhookDelivery[]>();
 
   async open(): Promise<void> {}
   async close(): Promise<void> {}
@@ -67,7 +76,7 @@ class MemoryStore implements CampaignStore {
         this.#idempotency.set(write.idempotency.commandId, { campaignId: id, result: write.idempotency.result });
       }
       if (!write.change) return 0;
-      const change: Change = { ...write.change, seq: ++this.#seq };
+      const change: Change = { ...write.change, preset: write.preset, seq: ++this.#seq };
       this.#changes.push(change);
       const history = this.#history.get(id) ?? [];
       history.push(change);
@@ -169,5 +178,72 @@ class MemoryStore implements CampaignStore {
     const overdue = all.filter((t) => t.dueAt <= now);
     const min = (ts: TimerRecord[]) => ts.reduce<number | null>((m, t) => (m === null || t.dueAt < m ? t.dueAt : m), null);
     return { pending: all.length, overdue: overdue.length, oldestOverdue: min(overdue), nextDueAt: min(all) };
+  }
+
+  async leaseConsumer(name: string, owner: string, now: number, leaseUntil: number, startAfter: number): Promise<ConsumerRecord | null> {
+    const current = this.#consumers.get(name);
+    if (current && current.owner !== null && current.owner !== owner && current.leaseUntil !== null && current.leaseUntil > now) return null;
+    const next: ConsumerRecord = { name, cursor: current?.cursor ?? startAfter, owner, leaseUntil, updatedAt: now };
+    this.#consumers.set(name, next);
+    return { ...next };
+  }
+
+  async saveConsumer(name: string, owner: string, progress: ConsumerProgress): Promise<boolean> {
+    const current = this.#consumers.get(name);
+    if (!current || current.owner !== owner) return false;
+    const parked = this.#parked.get(name) ?? new Map<number, ParkedChange>();
+    for (const seq of progress.unpark ?? []) parked.delete(seq);
+    for (const p of progress.park ?? []) parked.set(p.seq, { ...p, consumer: name, retry: false });
+    this.#parked.set(name, parked);
+    this.#consumers.set(name, {
+      ...current,
+      cursor: Math.max(current.cursor, progress.cursor),
+      ...(progress.release ? { owner: null, leaseUntil: null } : {}),
+    });
+    return true;
+  }
+
+  async consumers(): Promise<(ConsumerRecord & { parked: number })[]> {
+    return [...this.#consumers.values()]
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+      .map((c) => ({ ...c, parked: this.#parked.get(c.name)?.size ?? 0 }));
+  }
+
+  async parkedChanges(name: string, options: { retry?: boolean; limit?: number } = {}): Promise<ParkedChange[]> {
+    const all = [...(this.#parked.get(name)?.values() ?? [])].filter((p) => !options.retry || p.retry).sort((a, b) => a.seq - b.seq);
+    return all.slice(0, options.limit ?? all.length).map((p) => ({ ...p }));
+  }
+
+  async retryParked(name: string, seq: number): Promise<boolean> {
+    const parked = this.#parked.get(name)?.get(seq);
+    if (!parked) return false;
+    parked.retry = true;
+    return true;
+  }
+
+  async webhookEndpoints(): Promise<WebhookEndpoint[]> {
+    return [...this.#endpoints.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((e) => structuredClone(e));
+  }
+
+  async addWebhookEndpoint(endpoint: WebhookEndpoint): Promise<void> {
+    if (this.#endpoints.has(endpoint.id)) throw new StoreConflictError(0, endpoint.id, `webhook endpoint ${endpoint.id} already exists`);
+    this.#endpoints.set(endpoint.id, structuredClone(endpoint));
+  }
+
+  async removeWebhookEndpoint(id: string): Promise<boolean> {
+    this.#deliveries.delete(id);
+    return this.#endpoints.delete(id);
+  }
+
+  async recordDeliveries(deliveries: readonly WebhookDelivery[]): Promise<void> {
+    for (const d of deliveries) {
+      const log = this.#deliveries.get(d.endpointId) ?? [];
+      log.push({ ...d });
+      this.#deliveries.set(d.endpointId, log.slice(-1_000));
+    }
+  }
+
+  async deliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
+    return [...(this.#deliveries.get(endpointId) ?? [])].reverse().slice(0, limit).map((d) => ({ ...d }));
   }
 }

@@ -103,4 +103,14 @@ export class ThreadedSqliteStore implements CampaignStore {
   timers: CampaignStore['timers'] = (campaignId) => this.call('timers', campaignId);
   nextDueAt: CampaignStore['nextDueAt'] = (except) => this.call('nextDueAt', except);
   timerStats: CampaignStore['timerStats'] = (now) => this.call('timerStats', now);
+  leaseConsumer: CampaignStore['leaseConsumer'] = (...args) => this.call('leaseConsumer', ...args);
+  saveConsumer: CampaignStore['saveConsumer'] = (...args) => this.call('saveConsumer', ...args);
+  consumers: CampaignStore['consumers'] = () => this.call('consumers');
+  parkedChanges: CampaignStore['parkedChanges'] = (...args) => this.call('parkedChanges', ...args);
+  retryParked: CampaignStore['retryParked'] = (...args) => this.call('retryParked', ...args);
+  webhookEndpoints: CampaignStore['webhookEndpoints'] = () => this.call('webhookEndpoints');
+  addWebhookEndpoint: CampaignStore['addWebhookEndpoint'] = (endpoint) => this.call('addWebhookEndpoint', endpoint);
+  removeWebhookEndpoint: CampaignStore['removeWebhookEndpoint'] = (id) => this.call('removeWebhookEndpoint', id);
+  recordDeliveries: CampaignStore['recordDeliveries'] = (deliveries) => this.call('recordDeliveries', deliveries);
+  deliveries: CampaignStore['deliveries'] = (...args) => this.call('deliveries', ...args);
 }

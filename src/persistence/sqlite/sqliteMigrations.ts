@@ -93,4 +93,54 @@ export const SQLITE_MIGRATIONS: ReadonlyArray<{ version: number; sql: string }> 
       CREATE INDEX campaigns_by_due ON campaigns (next_due_at, id) WHERE next_due_at IS NOT NULL;
     `,
   },
+  {
+    // issue 12: the preset on every change (feed filters), durable consumers and webhooks
+    version: 4,
+    sql: `
+      ALTER TABLE history ADD COLUMN preset TEXT;
+      UPDATE history SET preset = (SELECT preset FROM campaigns WHERE campaigns.id = history.campaign_id);
+
+      CREATE TABLE consumers (
+        name TEXT PRIMARY KEY,
+        cursor INTEGER NOT NULL,
+        owner TEXT,
+        lease_until INTEGER,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE parked (
+        consumer TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        campaign_id TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        parked_at INTEGER NOT NULL,
+        retry INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (consumer, seq)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE webhook_endpoints (
+        id TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        events TEXT NOT NULL,
+        presets TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        description TEXT,
+        created_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE webhook_deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        endpoint_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL,
+        status INTEGER,
+        ok INTEGER NOT NULL,
+        error TEXT,
+        next_attempt_at INTEGER
+      );
+      CREATE INDEX webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, id);
+    `,
+  },
 ];
