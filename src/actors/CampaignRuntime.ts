@@ -8,7 +8,10 @@ import { TIMERS } from '../machines/commands.js';
 import { PresetName } from '../machines/Preset.js';
 import { type CampaignStore, isCursor } from '../persistence/CampaignStore.js';
 import type { Clock } from './Clock.js';
+import type { CampaignChange, ChangeListener, FeedOptions, ParkedCampaignChange } from './CampaignChange.js';
 import type { ConsumeHandler, ConsumeOptions, Consumer } from './Consumer.js';
+
+export { CampaignChange, type ChangeListener, type FeedOptions, type ParkedCampaignChange } from './CampaignChange.js';
 
 /**
  * The runtime's contract: its options, the inputs it validates (zod schemas, each sharing its
@@ -96,25 +99,6 @@ export type SubscribeOptions = z.output<typeof SubscribeOptions>;
 
 const Iso = z.string().meta({ format: 'date-time' });
 
-/** One entry of a campaign's history, and one item of the change feed. */
-export const CampaignChange = z
-  .object({
-    seq: z.number().int().meta({ description: 'Global, strictly increasing sequence number' }),
-    campaignId: z.string(),
-    preset: z.string().nullable().meta({ description: "The campaign's preset (null in changes stored before 0.2 whose campaign is gone)" }),
-    version: z.number().int().meta({ description: "The campaign's version after the change" }),
-    at: Iso.meta({ description: 'When it was applied (for a timer: when it fired)' }),
-    dueAt: Iso.nullable().meta({ description: 'For a timer: when it was due' }),
-    event: z.string().meta({ description: 'Command type, timer name (startAt, endAt, …), CREATE or DELETE' }),
-    source: z.enum(['user', 'timer', 'system']),
-    from: z.string().nullable().meta({ description: 'Status before (null on create)' }),
-    to: z.string().nullable().meta({ description: 'Status after (null on delete)' }),
-    commandId: z.string().nullable(),
-    detail: z.unknown().meta({ description: "Details: an UPDATE's patch, a fault's reason, …" }),
-  })
-  .meta({ id: 'CampaignChange' });
-export type CampaignChange = z.output<typeof CampaignChange>;
-
 export const ForecastItem = z
   .object({
     at: Iso,
@@ -171,32 +155,6 @@ export const RuntimeHealth = z
   .meta({ id: 'Health' });
 export type RuntimeHealth = z.output<typeof RuntimeHealth>;
 
-export type ChangeListener = (change: CampaignChange) => void | Promise<void>;
-
-/** A change a consumer gave up on, with why and when. */
-export interface ParkedCampaignChange {
-  change: CampaignChange | null;
-  seq: number;
-  campaignId: string;
-  attempts: number;
-  error: string;
-  parkedAt: string;
-  /** A retry by hand is asked for and not yet done. */
-  retry: boolean;
-}
-
-/** How a subscription follows the feed. */
-export interface FeedOptions {
-  /** Deliver the changes after this sequence number (default: from now). */
-  after?: number | undefined;
-  /**
-   * Changes a subscriber may have waiting before it leaves the fan-out (default 10 000): it then
-   * reads on from memory or the store at its own pace, or — with `onLagged` — its subscription
-   * ends and `onLagged` gets the cursor to resume from.
-   */
-  maxLag?: number | undefined;
-  onLagged?: ((cursor: number) => void) | undefined;
-}
 
 
 /** A page of `list`: pass `next` back as `after` for the following page (null on the last). */

@@ -1,6 +1,6 @@
 import { toIso } from '../machines/Instant.js';
 import type { CampaignStore, Change } from '../persistence/CampaignStore.js';
-import type { CampaignChange, ChangeListener, FeedOptions } from './CampaignRuntime.js';
+import type { CampaignChange, ChangeListener, FeedOptions } from './CampaignChange.js';
 
 /** A stored change as the host sees it (ISO dates, parsed detail). */
 export function toCampaignChange(change: Change): CampaignChange {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PresetName } from '../machines/Preset.js';
 import type { CampaignStore, Change, ParkedChange } from '../persistence/CampaignStore.js';
-import type { CampaignChange } from './CampaignRuntime.js';
+import type { CampaignChange } from './CampaignChange.js';
 import type { ChangeFeed } from './ChangeFeed.js';
 import type { Clock, ClockTimer } from './Clock.js';
 import { toCampaignChange } from './ChangeFeed.js';
