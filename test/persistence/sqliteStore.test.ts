@@ -191,6 +191,16 @@ describe('sqliteStore (adapter)', () => {
     expect(readMeta('schema_version')).toBe(String(LATEST));
   });
 
+  it('frees the consumer leases of the process that held the file before (no other process can hold one), keeping their cursors', async () => {
+    const T0 = Date.parse('2026-01-01T00:00:00Z');
+    const first = await open();
+    await first.leaseConsumer('sync', 'dead', T0, T0 + 60_000, 0);
+    await first.saveConsumer('sync', 'dead', { cursor: 4 });
+    await first.close(); // as a killed process leaves it: the lease is not given up
+    const second = await open();
+    expect(await second.leaseConsumer('sync', 'next', T0 + 1, T0 + 60_000, 0)).toMatchObject({ owner: 'next', cursor: 4 });
+  });
+
   it('runs in WAL mode with synchronous=FULL', async () => {
     const pragma = vi.spyOn(Database.prototype, 'pragma');
     const store = await open();

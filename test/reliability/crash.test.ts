@@ -35,6 +35,7 @@ describe('crash test: SIGKILL during a mixed load on SQLite (system clock)', () 
     // the run must have done something worth checking
     expect(report.acked, line).toBeGreaterThan(150);
     expect(report.timersFired, line).toBeGreaterThan(20);
+    expect(report.consumer.cursor, line).toBeGreaterThan(50); // the durable consumer went on across the kills
     expect(report.problems.slice(0, 20), line).toEqual([]);
     expect({ lost: report.lost, early: report.early, duplicated: report.duplicated, lostTimers: report.lostTimers }).toEqual({
       lost: 0,
@@ -68,6 +69,7 @@ describe('the crash checks can fail', () => {
       sends: new Map(),
       workerErrors: [],
       seen: new Map(),
+      handled: new Map(),
     };
     return { dbPath, id: c.id, changes, records };
   }
@@ -120,6 +122,25 @@ describe('the crash checks can fail', () => {
     expect(problems).toMatch(/worker 7 read seq 3 after 1: a gap/);
     expect(problems).toMatch(/worker 7 read seq 4 as d1 v9; the store has d1 v4/);
   });
+
+  it("a change behind the durable consumer's stored cursor that no worker handled, or one handled out of order, is caught", async () => {
+    const { dbPath, records } = await realHistory();
+    const store = sqliteStore({ path: dbPath });
+    await store.open();
+    await store.leaseConsumer('harness', 'w', 0, 1, 0);
+    await store.saveConsumer('harness', 'w', { cursor: 4 });
+    await store.close();
+    records.handled.set(2, [
+      { seq: 1, campaignId: 'd1', version: 1 },
+      { seq: 3, campaignId: 'd1', version: 3 },
+      { seq: 2, campaignId: 'd1', version: 2 },
+    ]);
+    const report = await verify({ kind: 'sqlite' }, dbPath, records, 0, 0);
+    const problems = report.problems.join('\n');
+    expect(problems).toMatch(/seq 4 is behind the stored cursor 4 but was never handled/);
+    expect(problems).toMatch(/handled d1's seq 2 after its seq 3: out of order/);
+    expect(report.consumer).toEqual({ cursor: 4, handled: 3, parked: 0 });
+  });
 });
 
 describe.skipIf(SKIP_PG)('crash test: 3 processes on one PostgreSQL schema, SIGKILL one per round', () => {
@@ -141,6 +162,7 @@ describe.skipIf(SKIP_PG)('crash test: 3 processes on one PostgreSQL schema, SIGK
       expect(report.acked, line).toBeGreaterThan(100);
       expect(report.timersFired, line).toBeGreaterThan(20);
       expect(report.feedReads, line).toBeGreaterThan(100);
+      expect(report.consumer.cursor, line).toBeGreaterThan(50);
       expect(report.problems.slice(0, 20), line).toEqual([]);
       expect({ lost: report.lost, early: report.early, duplicated: report.duplicated, lostTimers: report.lostTimers }).toEqual({
         lost: 0,

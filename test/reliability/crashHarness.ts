@@ -11,9 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { type Change, createCampaignRuntime, postgresStore, sqliteStore } from '../../src/index.js';
+import { type CampaignStore, type Change, createCampaignRuntime, postgresStore, sqliteStore } from '../../src/index.js';
 import type { Ack, CreateIntent, SendIntent, WorkerLine } from './crashProtocol.js';
-import { parseLine } from './crashProtocol.js';
+import { CONSUMER, PARKED_EVERY, parseLine } from './crashProtocol.js';
 import { rng } from './random.js';
 import { replayCampaign } from './replay.js';
 
@@ -66,6 +66,8 @@ export interface CrashReport {
   campaigns: number;
   /** Changes the workers' own subscriptions delivered (checked against the store, seq by seq). */
   feedReads: number;
+  /** The durable consumer: its stored cursor, the changes its handlers reported handled (re-deliveries included), and how many it parked. */
+  consumer: { cursor: number; handled: number; parked: number };
 }
 
 export interface Records {
@@ -75,6 +77,8 @@ export interface Records {
   workerErrors: string[];
   /** What each worker's subscription read of the feed (`--watch-feed`), by incarnation. */
   seen: Map<number, { seq: number; campaignId: string; version: number }[]>;
+  /** What each worker's durable consumer handled, by incarnation. */
+  handled: Map<number, { seq: number; campaignId: string; version: number }[]>;
 }
 
 type Settings = Required<Omit<CrashOptions, 'log' | 'restartDatabase'>>;
@@ -124,8 +128,15 @@ function launch(options: Settings, index: number, records: Records, retryFile: s
   const killAtStartup = killPlan === 'own' && r.chance(options.startupKill);
   let killedAt: 'startup' | 'load' | 'never' = 'never';
   let killTimer: NodeJS.Timeout | null = null;
+  let ready = false;
+  /** A kill under load asked for before the worker was ready: its delay runs from 'ready' (start-up takes seconds on a busy machine). */
+  let pendingKillMs: number | null = null;
   const kill = (when: 'startup' | 'load', ms: number) => {
     if (killTimer) return;
+    if (when === 'load' && !ready) {
+      pendingKillMs = ms;
+      return;
+    }
     killTimer = setTimeout(() => {
       killedAt = when;
       child.kill('SIGKILL');
@@ -137,6 +148,8 @@ function launch(options: Settings, index: number, records: Records, retryFile: s
   }, 60_000);
   const seen: { seq: number; campaignId: string; version: number }[] = [];
   records.seen.set(index, seen);
+  const handled: { seq: number; campaignId: string; version: number }[] = [];
+  records.handled.set(index, handled);
 
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (text) => {
@@ -148,7 +161,9 @@ function launch(options: Settings, index: number, records: Records, retryFile: s
         break;
       case 'ready':
         clearTimeout(watchdog);
+        ready = true;
         if (killPlan === 'own') kill('load', r.int(options.lifeMs[0], options.lifeMs[1]));
+        else if (pendingKillMs !== null) kill('load', pendingKillMs);
         break;
       case 'intent':
         if (line.kind === 'create') records.creates.set(line.campaignId, line);
@@ -162,6 +177,9 @@ function launch(options: Settings, index: number, records: Records, retryFile: s
         break;
       case 'seen':
         seen.push({ seq: line.seq, campaignId: line.campaignId, version: line.version });
+        break;
+      case 'handled':
+        handled.push({ seq: line.seq, campaignId: line.campaignId, version: line.version });
         break;
       case 'stats':
         break;
@@ -201,7 +219,7 @@ export async function runCrashRounds(options: CrashOptions): Promise<CrashReport
     ...options,
   };
   const log = options.log ?? (() => {});
-  const records: Records = { acks: [], creates: new Map(), sends: new Map(), workerErrors: [], seen: new Map() };
+  const records: Records = { acks: [], creates: new Map(), sends: new Map(), workerErrors: [], seen: new Map(), handled: new Map() };
   const problems: string[] = [];
   const r = rng(opts.seed);
   const retryFile = (i: number) => {
@@ -340,6 +358,7 @@ export async function verify(target: CrashTarget, dbPath: string, records: Recor
       }
     });
   }
+  const consumer = await verifyConsumer(store, changes, records.handled, problems);
   const overdue = (await store.dueTimers(caughtUpAt, 1_000)).length;
   if (overdue > 0) problems.push(`${overdue} timers due before the final start-up are still pending after it`);
   const campaigns = byCampaign.size;
@@ -368,7 +387,43 @@ export async function verify(target: CrashTarget, dbPath: string, records: Recor
     changes: changes.length,
     campaigns,
     feedReads,
+    consumer,
   };
+}
+
+/**
+ * The durable consumer's guarantee: every change up to its stored cursor was handled by some
+ * worker (or parked — only those the handler always refuses), each worker handled a campaign's
+ * changes in feed order, and what it handled is what the store holds at that seq.
+ */
+async function verifyConsumer(store: CampaignStore, changes: Change[], handledBy: Records['handled'], problems: string[]) {
+  const stored = (await store.consumers()).find((c) => c.name === CONSUMER);
+  const cursor = stored?.cursor ?? 0;
+  const parked = new Set((await store.parkedChanges(CONSUMER, { limit: 100_000 })).map((p) => p.seq));
+  const handled = new Set<number>();
+  let count = 0;
+  for (const [incarnation, list] of handledBy) {
+    const lastSeqOf = new Map<string, number>();
+    for (const item of list) {
+      count++;
+      handled.add(item.seq);
+      const change = changes[item.seq - 1];
+      if (!change || change.campaignId !== item.campaignId || change.version !== item.version) {
+        problems.push(`consumer in worker ${incarnation} handled seq ${item.seq} as ${item.campaignId} v${item.version}; the store has ${change?.campaignId} v${change?.version}`);
+      }
+      const last = lastSeqOf.get(item.campaignId) ?? 0;
+      if (item.seq < last) problems.push(`consumer in worker ${incarnation} handled ${item.campaignId}'s seq ${item.seq} after its seq ${last}: out of order`);
+      lastSeqOf.set(item.campaignId, Math.max(last, item.seq));
+    }
+  }
+  for (let seq = 1; seq <= cursor; seq++) {
+    const refused = seq % PARKED_EVERY === 0;
+    if (refused ? !parked.has(seq) : !handled.has(seq)) {
+      problems.push(`consumer: seq ${seq} is behind the stored cursor ${cursor} but was ${refused ? 'not parked' : 'never handled'}`);
+    }
+  }
+  for (const seq of parked) if (seq % PARKED_EVERY !== 0) problems.push(`consumer: seq ${seq} was parked although its handler only fails once`);
+  return { cursor, handled: count, parked: parked.size };
 }
 
 export function summary(report: CrashReport): string {
@@ -380,6 +435,7 @@ export function summary(report: CrashReport): string {
     `early ${report.early}`,
     `duplicated ${report.duplicated}`,
     `lost timers ${report.lostTimers}`,
+    `consumer cursor ${report.consumer.cursor} (handled ${report.consumer.handled}, parked ${report.consumer.parked})`,
     `problems ${report.problems.length}`,
   ].join(', ');
 }

@@ -35,6 +35,11 @@ export interface Ack {
   event: string;
 }
 
+/** The durable consumer every worker runs; a change whose seq is a multiple of PARKED_EVERY always fails (parked), of FAILS_ONCE_EVERY fails once. */
+export const CONSUMER = 'harness';
+export const PARKED_EVERY = 101;
+export const FAILS_ONCE_EVERY = 13;
+
 export type WorkerLine =
   | SendIntent
   | CreateIntent
@@ -45,7 +50,9 @@ export type WorkerLine =
   | { t: 'error'; where: string; name: string; message: string }
   | { t: 'stats'; refused: number; conflicts: number }
   /** A change this process's subscription delivered (`--watch-feed`). */
-  | { t: 'seen'; seq: number; campaignId: string; version: number };
+  | { t: 'seen'; seq: number; campaignId: string; version: number }
+  /** A change the durable consumer's handler handled (written before the handler returns). */
+  | { t: 'handled'; seq: number; campaignId: string; version: number };
 
 export function parseLine(line: string): WorkerLine | null {
   if (line.trim() === '') return null;

@@ -33,7 +33,7 @@ import {
   ValidationError,
   whenAvailable,
 } from '../../src/index.js';
-import type { CreateIntent, SendIntent, WorkerLine } from './crashProtocol.js';
+import { CONSUMER, type CreateIntent, FAILS_ONCE_EVERY, PARKED_EVERY, type SendIntent, type WorkerLine } from './crashProtocol.js';
 import { rng } from './random.js';
 
 const { positionals, values } = parseArgs({
@@ -221,6 +221,21 @@ if (values['watch-feed']) {
   // what this process reads of the change feed, from where it stood when it opened
   rt.subscribe((change) => emit({ t: 'seen', seq: change.seq, campaignId: change.campaignId, version: change.version }), { after: rt.lastSeq });
 }
+// a durable consumer on every worker (one holds it at a time): a handled change is reported before
+// its handler returns, so the parent knows of every change the stored cursor passed. Some changes
+// fail once (retried), some always (parked after three attempts).
+const attempts = new Map<number, number>();
+rt.consume(
+  CONSUMER,
+  (change) => {
+    const attempt = (attempts.get(change.seq) ?? 0) + 1;
+    attempts.set(change.seq, attempt);
+    if (change.seq % PARKED_EVERY === 0) throw new Error('the harness refuses this change');
+    if (change.seq % FAILS_ONCE_EVERY === 0 && attempt === 1) throw new Error('the harness fails this change once');
+    emit({ t: 'handled', seq: change.seq, campaignId: change.campaignId, version: change.version });
+  },
+  { leaseMs: 1_000, maxAttempts: 3, retry: { initialMs: 5, maxMs: 40 }, batchSize: 50 },
+);
 emit({ t: 'ready', at: Date.now(), campaigns: known.size });
 
 let counter = 0;

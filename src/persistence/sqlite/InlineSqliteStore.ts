@@ -129,6 +129,8 @@ export class InlineSqliteStore implements CampaignStore {
       db.prepare("INSERT INTO meta (key, value) VALUES ('opened_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
         new Date().toISOString(),
       );
+      // the file is this process's alone: a consumer lease found here was held by a process that ended
+      db.prepare('UPDATE consumers SET owner = NULL, lease_until = NULL WHERE owner IS NOT NULL').run();
     })();
   }
 
