@@ -46,6 +46,14 @@ export {
   type ParsedInputs,
   RuntimeOptions,
   type ValidationIssue,
+  ConsumeOptions,
+  ConsumerName,
+  type ConsumeAttempt,
+  type ConsumeFailure,
+  type ConsumeHandler,
+  type Consumer,
+  type FeedOptions,
+  type ParkedCampaignChange,
 } from './actors/index.js';
 export { connectInspector, type InspectorConnection } from './inspector/index.js';
 export {

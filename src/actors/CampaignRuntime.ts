@@ -6,7 +6,7 @@ import type { CampaignDefinition, CampaignDefinitionInput, CampaignPatch } from 
 import type { CampaignView } from '../machines/CampaignView.js';
 import { TIMERS } from '../machines/commands.js';
 import { PresetName } from '../machines/Preset.js';
-import { type CampaignStore, isCursor } from '../persistence/CampaignStore.js';
+import { type CampaignStore, isCursor, type WebhookStore } from '../persistence/CampaignStore.js';
 import type { Clock } from './Clock.js';
 import type { CampaignChange, ChangeListener, FeedOptions, ParkedCampaignChange } from './CampaignChange.js';
 import type { ConsumeHandler, ConsumeOptions, Consumer } from './Consumer.js';
@@ -196,6 +196,8 @@ export interface CampaignRuntime {
   parked(name: string): Promise<ParkedCampaignChange[]>;
   /** Asks the consumer's holder to deliver a parked change again; false when it is not parked. */
   retryParked(name: string, seq: number): Promise<boolean>;
+  /** The store's webhook endpoints and delivery log (the HTTP service delivers webhooks with a consumer per endpoint). */
+  readonly webhookStore: WebhookStore;
   /** Sequence number of the last committed change. */
   readonly lastSeq: number;
   readonly clock: Clock;

@@ -40,11 +40,28 @@ export const ConsumeOptions = z.strictObject({
   leaseMs: z.number().int().min(100).max(600_000).optional(),
   /** Changes read per batch (default 500). */
   batchSize: z.number().int().min(1).max(10_000).optional(),
+  /** Told of every failed attempt: when the next one is due, or that the change is parked (`retryAt: null`). */
+  onFailure: z.custom<(change: CampaignChange, failure: ConsumeFailure) => void>((value) => typeof value === 'function', 'onFailure must be a function').optional(),
 });
 export type ConsumeOptions = z.input<typeof ConsumeOptions>;
 
+/** Which attempt at a change this is. */
+export interface ConsumeAttempt {
+  /** 1 for the first delivery; counts on across retries (and a retry by hand). */
+  attempt: number;
+  /** A parked change delivered again because someone asked (`retryParked`). */
+  byHand: boolean;
+}
+
+/** A failed attempt, as `onFailure` is told of it. */
+export interface ConsumeFailure extends ConsumeAttempt {
+  error: string;
+  /** When the next attempt is due (ms since the epoch); `null`: the change is parked. */
+  retryAt: number | null;
+}
+
 /** Handles one change; a rejection (or throw) is a failure to be retried. */
-export type ConsumeHandler = (change: CampaignChange) => void | Promise<void>;
+export type ConsumeHandler = (change: CampaignChange, attempt: ConsumeAttempt) => void | Promise<void>;
 
 /** A running durable consumer. */
 export interface Consumer {
@@ -91,6 +108,7 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
 export class DurableConsumer implements Consumer {
   readonly name: string;
   readonly #handler: ConsumeHandler;
+  readonly #onFailure: ((change: CampaignChange, failure: ConsumeFailure) => void) | undefined;
   readonly #deps: ConsumerDeps;
   readonly #from: 'beginning' | 'now';
   readonly #filter: { preset: Set<string> | null; event: Set<string> | null; status: Set<string> | null };
@@ -126,6 +144,7 @@ export class DurableConsumer implements Consumer {
     this.#retry = options.retry ?? { initialMs: 1_000, maxMs: 300_000 };
     this.#leaseMs = options.leaseMs ?? 15_000;
     this.#batchSize = options.batchSize ?? 500;
+    this.#onFailure = options.onFailure;
   }
 
   get active(): boolean {
@@ -245,15 +264,17 @@ export class DurableConsumer implements Consumer {
 
   /** Hands a change over; `blocked` is its campaign's retry state when it is the head of the queue. */
   private async deliver(change: Change, blocked: Blocked | null): Promise<boolean> {
+    const attempts = (blocked?.attempts ?? 0) + 1;
+    const delivered = toCampaignChange(change);
     try {
-      await this.#handler(toCampaignChange(change));
+      await this.#handler(delivered, { attempt: attempts, byHand: false });
       this.#pending.delete(change.seq);
       return true;
     } catch (error) {
-      const attempts = (blocked?.attempts ?? 0) + 1;
       if (attempts >= this.#maxAttempts) {
         this.#park.push({ seq: change.seq, campaignId: change.campaignId, attempts, error: reasonOf(error), parkedAt: this.#deps.clock.now() });
         this.#pending.delete(change.seq);
+        this.failed(delivered, { attempt: attempts, byHand: false, error: reasonOf(error), retryAt: null });
         return true; // parked: the campaign's later changes go on
       }
       const state = blocked ?? { queue: [change], attempts: 0, retryAt: 0, error: '' };
@@ -261,7 +282,16 @@ export class DurableConsumer implements Consumer {
       state.error = reasonOf(error);
       state.retryAt = this.#deps.clock.now() + this.backoff(attempts);
       this.#blocked.set(change.campaignId, state);
+      this.failed(delivered, { attempt: attempts, byHand: false, error: state.error, retryAt: state.retryAt });
       return false;
+    }
+  }
+
+  private failed(change: CampaignChange, failure: ConsumeFailure): void {
+    try {
+      this.#onFailure?.(change, failure);
+    } catch (error) {
+      this.#deps.onError(error);
     }
   }
 
@@ -301,11 +331,14 @@ export class DurableConsumer implements Consumer {
         this.#unpark.push(parked.seq); // the change is gone from the feed: nothing left to deliver
         continue;
       }
+      const delivered = toCampaignChange(change);
+      const attempt = parked.attempts + 1;
       try {
-        await this.#handler(toCampaignChange(change));
+        await this.#handler(delivered, { attempt, byHand: true });
         this.#unpark.push(parked.seq);
       } catch (error) {
-        this.#park.push({ seq: parked.seq, campaignId: parked.campaignId, attempts: parked.attempts + 1, error: reasonOf(error), parkedAt: clock.now() });
+        this.#park.push({ seq: parked.seq, campaignId: parked.campaignId, attempts: attempt, error: reasonOf(error), parkedAt: clock.now() });
+        this.failed(delivered, { attempt, byHand: true, error: reasonOf(error), retryAt: null });
       }
     }
     return asked.length > 0;

@@ -16,7 +16,7 @@ import { forecast } from '../machines/forecast.js';
 import { toIso } from '../machines/Instant.js';
 import { presets } from '../machines/presets/index.js';
 import { deleteRefusal, refusalReason } from '../machines/refusalReason.js';
-import { type CampaignRecord, type CampaignStore, type Change, cursorOf } from '../persistence/CampaignStore.js';
+import { type CampaignRecord, type CampaignStore, type Change, cursorOf, type WebhookStore } from '../persistence/CampaignStore.js';
 import type {
   CampaignChange,
   CampaignListQuery,
@@ -358,6 +358,22 @@ export class RuntimeCore implements ParsedInputs {
         };
       }),
     );
+  }
+
+  /** The store's webhook tables, each call checked against a stopped runtime. */
+  get webhookStore(): WebhookStore {
+    const store = this.#store;
+    const running = <T>(call: () => Promise<T>) => {
+      this.assertRunning();
+      return call();
+    };
+    return {
+      webhookEndpoints: () => running(() => store.webhookEndpoints()),
+      addWebhookEndpoint: (endpoint) => running(() => store.addWebhookEndpoint(endpoint)),
+      removeWebhookEndpoint: (id) => running(() => store.removeWebhookEndpoint(id)),
+      recordDeliveries: (deliveries) => running(() => store.recordDeliveries(deliveries)),
+      deliveries: (endpointId, limit) => running(() => store.deliveries(endpointId, limit)),
+    };
   }
 
   async retryParked(name: string, seq: number): Promise<boolean> {

@@ -21,6 +21,8 @@ export {
   type ParsedInputs,
   RuntimeOptions,
 } from './CampaignRuntime.js';
+export { type FeedOptions, type ParkedCampaignChange } from './CampaignChange.js';
+export { ConsumeOptions, ConsumerName, type ConsumeAttempt, type ConsumeFailure, type ConsumeHandler, type Consumer } from './Consumer.js';
 export { openCampaignRuntime, parsedInputs } from './openCampaignRuntime.js';
 export { type Clock, type ClockTimer, MAX_TIMEOUT_MS, systemClock } from './Clock.js';
 export { createManualClock, type ManualClock } from './createManualClock.js';

@@ -134,6 +134,10 @@ class CampaignRuntimeFacade implements CampaignRuntime {
   retryParked: CampaignRuntime['retryParked'] = async (name, seq) =>
     this.#core.retryParked(parseInput(ConsumerName, name, 'consumer name'), parseInput(z.number().int().min(1), seq, 'sequence number'));
 
+  get webhookStore(): CampaignRuntime['webhookStore'] {
+    return this.#core.webhookStore;
+  }
+
   stop: CampaignRuntime['stop'] = async () => {
     const first = !this.#core.stopped;
     await this.#core.stop();

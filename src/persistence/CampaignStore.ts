@@ -274,6 +274,9 @@ export interface CampaignStore {
   deliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]>;
 }
 
+/** The store's webhook tables, as a host's webhook deliveries use them (`CampaignRuntime.webhookStore`). */
+export type WebhookStore = Pick<CampaignStore, 'webhookEndpoints' | 'addWebhookEndpoint' | 'removeWebhookEndpoint' | 'recordDeliveries' | 'deliveries'>;
+
 /** The list cursor of a record. */
 export function cursorOf(record: Pick<CampaignRecord, 'createdAt' | 'id'>): string {
   return `${record.createdAt}:${record.id}`;

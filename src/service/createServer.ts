@@ -16,8 +16,10 @@ import { HttpError, mapError } from './errors.js';
 import { openApiDocument, serveDocs } from './openapi.js';
 import { campaignRoutes } from './routes/campaignRoutes.js';
 import { serviceRoutes } from './routes/serviceRoutes.js';
+import { webhookRoutes } from './routes/webhookRoutes.js';
 import { RuntimeGate } from './RuntimeGate.js';
 import type { Probe } from './schemas.js';
+import { Webhooks } from './webhooks/Webhooks.js';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 const SERVICE_VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
@@ -35,6 +37,18 @@ export const CreateServerOptions = z.strictObject({
   bodyLimit: z.number().int().min(1024).max(64 * 1024 * 1024).optional(),
   /** Heartbeat interval of the change stream (default 15 s). */
   heartbeatMs: z.number().int().min(10).max(3_600_000).optional(),
+  /** Webhook deliveries (on by default): attempt timeout, attempts before parking, backoff, how often endpoints are re-read; `false` delivers none. */
+  webhooks: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        timeoutMs: z.number().int().min(100).max(120_000).optional(),
+        maxAttempts: z.number().int().min(1).max(100).optional(),
+        retry: z.strictObject({ initialMs: z.number().int().min(1).max(600_000), maxMs: z.number().int().min(1).max(86_400_000) }).optional(),
+        syncMs: z.number().int().min(100).max(600_000).optional(),
+      }),
+    ])
+    .optional(),
   /** Where unexpected errors are reported (default `console.error`). */
   onError: z.custom<(error: unknown) => void>((value) => typeof value === 'function', 'onError must be a function').optional(),
 });
@@ -70,6 +84,25 @@ export function createServer(input: CreateServerOptions): CampaignServer {
   const gate = new RuntimeGate(options.runtime);
   const report = options.onError ?? ((error: unknown) => console.error('[campaigns service]', error));
   const changes = new ChangeStreams(() => gate.parsed, options.heartbeatMs !== undefined ? { heartbeatMs: options.heartbeatMs } : {});
+
+  let webhooks: Webhooks | null = null;
+  const webhooksStarted =
+    options.webhooks === false
+      ? Promise.resolve()
+      : gate.opened.then(
+          async (runtime) => {
+            if (closing) return;
+            webhooks = new Webhooks(runtime, { ...options.webhooks, onError: report });
+            await webhooks.start();
+          },
+          () => {},
+        );
+  webhooksStarted.catch(report);
+  const webhooksNow = () => {
+    void gate.runtime; // 503 NotReady while the runtime opens
+    if (!webhooks) throw new HttpError(503, options.webhooks === false ? 'WebhooksDisabled' : 'NotReady', options.webhooks === false ? 'Webhooks are turned off in this service' : 'Webhooks are starting', { 'Retry-After': '1' });
+    return webhooks;
+  };
 
   let closing = false;
   let inflight = 0;
@@ -113,6 +146,7 @@ export function createServer(input: CreateServerOptions): CampaignServer {
   if (options.token) app.use(tokenAuth(options.token));
   app.route('/api', campaignRoutes(gate));
   app.route('/api', serviceRoutes(gate, changes));
+  app.route('/api', webhookRoutes(webhooksNow));
   const openapi = openApiDocument(app, SERVICE_VERSION);
   app.get('/openapi.json', async (c) => c.json(await openapi(c)));
   app.get('/docs/*', async (c, next) => (await serveDocs(c)) ?? next());
@@ -146,6 +180,8 @@ export function createServer(input: CreateServerOptions): CampaignServer {
     },
     async close() {
       closing = true;
+      await webhooksStarted.catch(() => {});
+      await webhooks?.stop();
       const http = server;
       const closed = http ? new Promise<void>((resolve) => http.close(() => resolve())) : Promise.resolve();
       await changes.close();

@@ -173,3 +173,16 @@ export const Probe = z
   })
   .meta({ id: 'Probe' });
 export type Probe = z.output<typeof Probe>;
+
+/** A change a durable consumer gave up on (a webhook endpoint's, say). */
+export const ParkedChange = z
+  .object({
+    change: CampaignChange.nullable().meta({ description: 'The change (null when it is no longer in the feed)' }),
+    seq: z.number().int(),
+    campaignId: z.string(),
+    attempts: z.number().int(),
+    error: z.string().meta({ description: 'Why the last attempt failed' }),
+    parkedAt: z.string().meta({ format: 'date-time' }),
+    retry: z.boolean().meta({ description: 'A redelivery is asked for and not yet done' }),
+  })
+  .meta({ id: 'ParkedChange' });

@@ -339,6 +339,13 @@ describe('JSON API', () => {
           'GET /api/presets',
           'GET /api/statechart',
           'GET /api/changes',
+          'POST /api/webhooks',
+          'GET /api/webhooks',
+          'GET /api/webhooks/{id}',
+          'DELETE /api/webhooks/{id}',
+          'GET /api/webhooks/{id}/deliveries',
+          'GET /api/webhooks/{id}/parked',
+          'POST /api/webhooks/{id}/parked/{seq}/redeliver',
         ].sort(),
       );
       const create = doc.paths['/api/campaigns']?.['post']?.requestBody?.content['application/json']?.schema;

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CampaignView } from '../../src/index.js';
@@ -160,6 +162,59 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await text(page.getByTestId('status-tabs').locator('[data-status="Paused"] .count')).toBe('3');
     expect(pageErrors).toEqual([]);
   });
+  it('registers a webhook endpoint with a secret made in the page, shows its delivery log and lag, and redelivers a parked change', async () => {
+    let answer = 500;
+    const received: string[] = [];
+    const receiver = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push(body);
+        res.writeHead(answer).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    try {
+      await page.goto(`${s.url}/#/webhooks`);
+      await live();
+      const form = page.getByTestId('webhook-form');
+      await form.getByLabel('URL').fill(url);
+      await form.getByLabel('Events (none selected: every change)').selectOption(['CREATE']);
+      const secret = await form.getByLabel('Signing secret').inputValue();
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      await page.getByTestId('webhook-register').click();
+      await text(page.getByTestId('webhook-notice')).toContain(`Registered ${url}`);
+      const card = page.getByTestId('webhook-endpoint');
+      await text(card).toContain('Nothing delivered yet');
+      expect(await page.content()).not.toContain(secret.slice(6)); // the form made a new one; the old one is gone
+
+      const created = await s.request<CampaignView>('POST', '/api/campaigns', { body: { preset: 'discount', name: 'Hooked' } });
+      await text(card.getByTestId('webhook-log')).toContain('the endpoint answered 500');
+      await text(card.getByTestId('webhook-lag')).toMatch(/behind/);
+      await text(page.getByTestId('consumer-table')).toContain('webhook:');
+      // the receiver stays down through every attempt: the change is parked
+      for (let i = 0; i < 8 && !(await card.getByTestId('webhook-parked').isVisible()); i++) {
+        await s.clock.advanceBy(3_600_000);
+        await page.waitForTimeout(200);
+        await page.reload();
+      }
+      await text(card.getByTestId('webhook-parked')).toContain(`CREATE of ${created.body.id}`);
+      answer = 204;
+      await card.getByTestId('webhook-redeliver').click();
+      await text(page.getByTestId('webhook-notice')).toContain('being delivered again');
+      await s.clock.advanceBy(1_000);
+      await poll(async () => received.length).toBe(9);
+      await page.reload();
+      await text(card.getByTestId('webhook-log')).toContain('delivered');
+      await poll(() => card.getByTestId('webhook-parked').count()).toBe(0);
+      await text(card.getByTestId('webhook-lag')).toBe('caught up');
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
   it('links the API reference from the header; /docs renders every operation offline', async () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));
@@ -169,7 +224,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await page.getByTestId('api-docs').click();
     await poll(async () => page.url()).toBe(`${s.url}/docs`);
     await visible(page.locator('.opblock').first());
-    await poll(() => page.locator('.opblock').count()).toBe(15);
+    await poll(() => page.locator('.opblock').count()).toBe(22);
     await text(page.locator('.opblock-summary-path').first()).toContain('/api/');
     expect(requests.filter((url) => !url.startsWith(s.url) && !url.startsWith('data:'))).toEqual([]);
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);

@@ -1,5 +1,6 @@
 import {
   type CampaignRuntime,
+  type CampaignStore,
   createCampaignRuntime,
   createManualClock,
   type ManualClock,
@@ -26,11 +27,13 @@ export interface TestServer {
 }
 
 /** The real HTTP server on an ephemeral port, around a runtime with a manual clock and a memory store. */
-export async function startTestServer(options: Omit<CreateServerOptions, 'runtime'> & { port?: number } = {}): Promise<TestServer> {
-  const { port: wanted = 0, ...serverOptions } = options;
-  const clock = createManualClock(START);
+export async function startTestServer(
+  options: Omit<CreateServerOptions, 'runtime'> & { port?: number; start?: string | number; store?: CampaignStore } = {},
+): Promise<TestServer> {
+  const { port: wanted = 0, start = START, store = memoryStore(), ...serverOptions } = options;
+  const clock = createManualClock(start);
   const errors: unknown[] = [];
-  const rt = await createCampaignRuntime({ store: memoryStore(), clock, onError: (e) => errors.push(e) });
+  const rt = await createCampaignRuntime({ store, clock, onError: (e) => errors.push(e) });
   const server = createServer({ runtime: rt, onError: (e) => errors.push(e), ...serverOptions });
   const { port } = await server.listen({ port: wanted });
   const url = `http://127.0.0.1:${port}`;

@@ -3,6 +3,7 @@ import { fill, h } from './dom.js';
 import { mountCampaign } from './pages/campaign.js';
 import { mountCreate } from './pages/create.js';
 import { mountList } from './pages/list.js';
+import { mountWebhooks } from './pages/webhooks.js';
 
 const main = document.getElementById('main');
 const live = document.getElementById('live');
@@ -18,10 +19,11 @@ function parseHash() {
   const campaign = /^\/campaigns\/([^/]+)$/.exec(path);
   if (campaign) return { name: 'campaign', params: { ...params, id: decodeURIComponent(campaign[1]) } };
   if (path === '/new') return { name: 'create', params };
+  if (path === '/webhooks') return { name: 'webhooks', params };
   return { name: 'list', params };
 }
 
-const PAGES = { list: mountList, create: mountCreate, campaign: mountCampaign };
+const PAGES = { list: mountList, create: mountCreate, campaign: mountCampaign, webhooks: mountWebhooks };
 
 async function route() {
   page?.unmount?.();

@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
+import { z } from 'zod';
+import type { CampaignChange, ParkedCampaignChange } from '../../actors/CampaignChange.js';
+import type { CampaignRuntime } from '../../actors/CampaignRuntime.js';
+import type { ClockTimer } from '../../actors/Clock.js';
+import type { Consumer, ConsumeFailure } from '../../actors/Consumer.js';
+import type { WebhookDelivery, WebhookEndpoint } from '../../persistence/CampaignStore.js';
+import { HttpError } from '../errors.js';
+import type { WebhookEndpointInput } from './WebhookEndpointInput.js';
+
+const Iso = z.string().meta({ format: 'date-time' });
+
+/** An endpoint as the API shows it: never its secret. */
+export const WebhookEndpointView = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    presets: z.array(z.string()),
+    description: z.string().nullable(),
+    createdAt: Iso,
+    consumer: z
+      .object({
+        cursor: z.number().int(),
+        lag: z.object({ changes: z.number().int(), seconds: z.number().nullable() }),
+        parked: z.number().int(),
+        held: z.enum(['here', 'elsewhere', 'nobody']),
+      })
+      .nullable()
+      .meta({ description: 'The durable consumer delivering to it: how far it got, what it parked, which instance holds it' }),
+  })
+  .meta({ id: 'WebhookEndpoint' });
+export type WebhookEndpointView = z.output<typeof WebhookEndpointView>;
+
+/** One delivery attempt, as the API shows it. */
+export const WebhookDeliveryView = z
+  .object({
+    seq: z.number().int().meta({ description: 'The change delivered (also the webhook-id: msg_<seq>)' }),
+    attempt: z.number().int(),
+    at: Iso,
+    status: z.number().int().nullable().meta({ description: "The receiver's HTTP status; null when none came (refused, timed out)" }),
+    ok: z.boolean(),
+    error: z.string().nullable(),
+    nextAttemptAt: Iso.nullable().meta({ description: 'When it is tried again; null when delivered or parked' }),
+  })
+  .meta({ id: 'WebhookDelivery' });
+export type WebhookDeliveryView = z.output<typeof WebhookDeliveryView>;
+
+/** How deliveries are made; every field has a default. */
+export interface WebhooksOptions {
+  /** A receiver that has not answered after this long failed the attempt (default 10 s). */
+  timeoutMs?: number;
+  /** Attempts before a change is parked for an endpoint (default 8). */
+  maxAttempts?: number;
+  /** Backoff between attempts, doubling with jitter (default 5 s up to 1 h). */
+  retry?: { initialMs: number; maxMs: number };
+  /** How often the endpoints are read again from the store, for those other instances added or removed (default 5 s). */
+  syncMs?: number;
+  /** Where background failures (the store, never a receiver's) are reported. */
+  onError?: (error: unknown) => void;
+}
+
+const CONSUMER_PREFIX = 'webhook:';
+const consumerName = (endpointId: string) => `${CONSUMER_PREFIX}${endpointId}`;
+const toIso = (ms: number) => new Date(ms).toISOString();
+
+/** Why a receiver did not take a delivery. */
+export class WebhookDeliveryError extends Error {
+  override readonly name = 'WebhookDeliveryError';
+  /** The receiver's HTTP status; null when none came. */
+  readonly status: number | null;
+  constructor(status: number | null, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * Delivers the change feed to registered HTTP endpoints, signed as the Standard Webhooks
+ * specification says (`webhook-id`, `webhook-timestamp`, `webhook-signature`). Each endpoint
+ * has its own durable consumer (`webhook:<id>`): its cursor, retries with backoff, parked
+ * changes and lease come from there, so on a shared store one instance delivers to an endpoint
+ * at a time and a restart resumes where it stopped. Every attempt is logged in the store.
+ */
+export class Webhooks {
+  readonly #runtime: CampaignRuntime;
+  readonly #timeoutMs: number;
+  readonly #maxAttempts: number;
+  readonly #retry: { initialMs: number; maxMs: number };
+  readonly #syncMs: number;
+  readonly #onError: (error: unknown) => void;
+  readonly #running = new Map<string, Consumer>();
+  /** The status of the attempt that just failed, by endpoint and seq (read by `onFailure`). */
+  readonly #lastStatus = new Map<string, number | null>();
+  #timer: ClockTimer | null = null;
+  #syncing: Promise<void> | null = null;
+  #stopped = false;
+
+  constructor(runtime: CampaignRuntime, options: WebhooksOptions = {}) {
+    this.#runtime = runtime;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#maxAttempts = options.maxAttempts ?? 8;
+    this.#retry = options.retry ?? { initialMs: 5_000, maxMs: 3_600_000 };
+    this.#syncMs = options.syncMs ?? 5_000;
+    this.#onError = options.onError ?? ((error) => console.error('[webhooks]', error));
+  }
+
+  /** Starts a consumer for every stored endpoint, and looks again every `syncMs`. */
+  async start(): Promise<void> {
+    await this.sync();
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) this.#runtime.clock.clearTimeout(this.#timer);
+    await this.#syncing;
+    await Promise.all([...this.#running.values()].map((consumer) => consumer.stop()));
+    this.#running.clear();
+  }
+
+  /** Registers an endpoint; deliveries start with the changes after now. */
+  async register(input: z.output<typeof WebhookEndpointInput>): Promise<WebhookEndpointView> {
+    const endpoint: WebhookEndpoint = {
+      id: `we_${randomBytes(12).toString('hex')}`,
+      url: input.url,
+      events: input.events,
+      presets: input.presets,
+      secret: input.secret,
+      description: input.description,
+      createdAt: this.#runtime.clock.now(),
+    };
+    await this.#runtime.webhookStore.addWebhookEndpoint(endpoint);
+    this.follow(endpoint, 'now');
+    return (await this.get(endpoint.id))!;
+  }
+
+  async list(): Promise<WebhookEndpointView[]> {
+    const [endpoints, health] = await Promise.all([this.#runtime.webhookStore.webhookEndpoints(), this.#runtime.health()]);
+    return endpoints.map((endpoint) => this.view(endpoint, health.consumers));
+  }
+
+  async get(id: string): Promise<WebhookEndpointView | null> {
+    return (await this.list()).find((endpoint) => endpoint.id === id) ?? null;
+  }
+
+  /** Stops delivering to an endpoint and forgets it with its log; false when there was none. */
+  async remove(id: string): Promise<boolean> {
+    await this.#running.get(id)?.stop();
+    this.#running.delete(id);
+    return this.#runtime.webhookStore.removeWebhookEndpoint(id);
+  }
+
+  /** The endpoint's most recent delivery attempts, newest first. */
+  async deliveries(id: string, limit: number): Promise<WebhookDeliveryView[]> {
+    await this.endpoint(id);
+    return (await this.#runtime.webhookStore.deliveries(id, limit)).map((d) => ({
+      seq: d.seq,
+      attempt: d.attempt,
+      at: toIso(d.at),
+      status: d.status,
+      ok: d.ok,
+      error: d.error,
+      nextAttemptAt: d.nextAttemptAt === null ? null : toIso(d.nextAttemptAt),
+    }));
+  }
+
+  /** The changes given up on for an endpoint. */
+  async parked(id: string): Promise<ParkedCampaignChange[]> {
+    await this.endpoint(id);
+    return this.#runtime.parked(consumerName(id));
+  }
+
+  /** Delivers a parked change again (by whichever instance holds the endpoint's consumer); false when it is not parked. */
+  async redeliver(id: string, seq: number): Promise<boolean> {
+    await this.endpoint(id);
+    return this.#runtime.retryParked(consumerName(id), seq);
+  }
+
+  private async endpoint(id: string): Promise<WebhookEndpoint> {
+    const endpoint = (await this.#runtime.webhookStore.webhookEndpoints()).find((e) => e.id === id);
+    if (!endpoint) throw new HttpError(404, 'NotFound', `No webhook endpoint ${id}`);
+    return endpoint;
+  }
+
+  private view(endpoint: WebhookEndpoint, consumers: Awaited<ReturnType<CampaignRuntime['health']>>['consumers']): WebhookEndpointView {
+    const consumer = consumers.find((c) => c.name === consumerName(endpoint.id));
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      events: endpoint.events,
+      presets: endpoint.presets,
+      description: endpoint.description,
+      createdAt: toIso(endpoint.createdAt),
+      consumer: consumer ? { cursor: consumer.cursor, lag: consumer.lag, parked: consumer.parked, held: consumer.held } : null,
+    };
+  }
+
+  private schedule(): void {
+    if (this.#stopped) return;
+    this.#timer = this.#runtime.clock.setTimeout(() => {
+      this.#syncing = this.sync()
+        .catch((error: unknown) => this.#onError(error))
+        .finally(() => {
+          this.#syncing = null;
+          this.schedule();
+        });
+      return this.#syncing;
+    }, this.#syncMs);
+  }
+
+  /** Follows the endpoints in the store: a consumer for each new one, none for those removed. */
+  private async sync(): Promise<void> {
+    const endpoints = await this.#runtime.webhookStore.webhookEndpoints();
+    if (this.#stopped) return;
+    const ids = new Set(endpoints.map((e) => e.id));
+    for (const endpoint of endpoints) if (!this.#running.has(endpoint.id)) this.follow(endpoint, 'now');
+    for (const [id, consumer] of this.#running) {
+      if (ids.has(id)) continue;
+      this.#running.delete(id);
+      await consumer.stop();
+    }
+  }
+
+  private follow(endpoint: WebhookEndpoint, from: 'now' | 'beginning'): void {
+    if (this.#running.has(endpoint.id) || this.#stopped) return;
+    const consumer = this.#runtime.consume(consumerName(endpoint.id), (change, { attempt }) => this.deliver(endpoint, change, attempt), {
+      from,
+      filter: {
+        ...(endpoint.events.length > 0 ? { event: endpoint.events } : {}),
+        ...(endpoint.presets.length > 0 ? { preset: endpoint.presets as ('journey' | 'discount' | 'gifting' | 'franchise')[] } : {}),
+      },
+      maxAttempts: this.#maxAttempts,
+      retry: this.#retry,
+      onFailure: (change, failure) => this.failed(endpoint, change, failure),
+    });
+    this.#running.set(endpoint.id, consumer);
+  }
+
+  /** POSTs one change, signed; resolves when the receiver answered 2xx (and logs the attempt either way). */
+  private async deliver(endpoint: WebhookEndpoint, change: CampaignChange, attempt: number): Promise<void> {
+    const id = `msg_${change.seq}`;
+    const now = this.#runtime.clock.now();
+    const payload = JSON.stringify({ type: `campaign.${change.event}`, timestamp: change.at, data: change });
+    const signature = new Webhook(endpoint.secret).sign(id, new Date(now), payload);
+    let status: number | null = null;
+    try {
+      const response = await fetch(endpoint.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'campaign-lifecycle-webhooks',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(now / 1000)),
+          'webhook-signature': signature,
+        },
+        body: payload,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+      status = response.status;
+      await response.body?.cancel();
+    } catch (error) {
+      this.#lastStatus.set(`${endpoint.id}:${change.seq}`, null);
+      const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
+      throw new WebhookDeliveryError(null, timedOut ? `no answer within ${this.#timeoutMs} ms` : `could not reach the endpoint: ${causeOf(error)}`);
+    }
+    if (status < 200 || status > 299) {
+      this.#lastStatus.set(`${endpoint.id}:${change.seq}`, status);
+      throw new WebhookDeliveryError(status, `the endpoint answered ${status}`);
+    }
+    await this.record({ endpointId: endpoint.id, seq: change.seq, attempt, at: now, status, ok: true, error: null, nextAttemptAt: null });
+  }
+
+  private failed(endpoint: WebhookEndpoint, change: CampaignChange, failure: ConsumeFailure): void {
+    const key = `${endpoint.id}:${change.seq}`;
+    const status = this.#lastStatus.get(key) ?? null;
+    this.#lastStatus.delete(key);
+    void this.record({
+      endpointId: endpoint.id,
+      seq: change.seq,
+      attempt: failure.attempt,
+      at: this.#runtime.clock.now(),
+      status,
+      ok: false,
+      error: failure.retryAt === null ? `${failure.error} (parked)` : failure.error,
+      nextAttemptAt: failure.retryAt,
+    });
+  }
+
+  private async record(delivery: WebhookDelivery): Promise<void> {
+    try {
+      await this.#runtime.webhookStore.recordDeliveries([delivery]);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+}
+
+const causeOf = (error: unknown): string => {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+};
