@@ -415,6 +415,7 @@ export class TimingStore implements CampaignStore {
   consumers: CampaignStore['consumers'] = () => this.#inner.consumers();
   parkedChanges: CampaignStore['parkedChanges'] = (...args) => this.#inner.parkedChanges(...args);
   retryParked: CampaignStore['retryParked'] = (...args) => this.#inner.retryParked(...args);
+  removeConsumer: CampaignStore['removeConsumer'] = (...args) => this.#inner.removeConsumer(...args);
   webhookEndpoints: CampaignStore['webhookEndpoints'] = () => this.#inner.webhookEndpoints();
   addWebhookEndpoint: CampaignStore['addWebhookEndpoint'] = (endpoint) => this.#inner.addWebhookEndpoint(endpoint);
   removeWebhookEndpoint: CampaignStore['removeWebhookEndpoint'] = (id) => this.#inner.removeWebhookEndpoint(id);

@@ -196,6 +196,11 @@ export interface CampaignRuntime {
   parked(name: string): Promise<ParkedCampaignChange[]>;
   /** Asks the consumer's holder to deliver a parked change again; false when it is not parked. */
   retryParked(name: string, seq: number): Promise<boolean>;
+  /**
+   * Retires a consumer: stops it here and forgets its cursor and parked changes (a consumer of
+   * that name started later begins afresh). Stop it in other runtimes first; false when the store had none.
+   */
+  removeConsumer(name: string): Promise<boolean>;
   /** The store's webhook endpoints and delivery log (the HTTP service delivers webhooks with a consumer per endpoint). */
   readonly webhookStore: WebhookStore;
   /** Sequence number of the last committed change. */

@@ -376,6 +376,13 @@ export class RuntimeCore implements ParsedInputs {
     };
   }
 
+  async removeConsumer(name: string): Promise<boolean> {
+    this.assertRunning();
+    await this.#consumers.get(name)?.stop();
+    this.#consumers.delete(name);
+    return this.#store.removeConsumer(name);
+  }
+
   async retryParked(name: string, seq: number): Promise<boolean> {
     this.assertRunning();
     return this.#store.retryParked(name, seq);

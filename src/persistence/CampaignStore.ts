@@ -261,6 +261,8 @@ export interface CampaignStore {
   parkedChanges(name: string, options?: { retry?: boolean; limit?: number }): Promise<ParkedChange[]>;
   /** Asks for a parked change to be delivered again; `false` when it is not parked. */
   retryParked(name: string, seq: number): Promise<boolean>;
+  /** Forgets a consumer: its cursor, lease and parked changes; `false` when there was none. */
+  removeConsumer(name: string): Promise<boolean>;
 
   /** Webhook endpoints, oldest first. */
   webhookEndpoints(): Promise<WebhookEndpoint[]>;

@@ -340,6 +340,19 @@ export function runStoreContract(name: string, setup: () => Promise<StoreHarness
         expect(await store.leaseConsumer('sync', 'B', T0 + 1, T0 + 1_000, 0)).toMatchObject({ owner: 'B', cursor: 6 }); // free at once
       });
 
+      it('forgets a consumer with its parked changes; another keeps its own', async () => {
+        await store.leaseConsumer('sync', 'A', T0, T0 + 1_000, 0);
+        await store.leaseConsumer('other', 'A', T0, T0 + 1_000, 0);
+        await store.saveConsumer('sync', 'A', { cursor: 5, park: [{ seq: 3, campaignId: 'c', attempts: 2, error: 'down', parkedAt: T0 }] });
+        await store.saveConsumer('other', 'A', { cursor: 5, park: [{ seq: 3, campaignId: 'c', attempts: 2, error: 'down', parkedAt: T0 }] });
+        expect(await store.removeConsumer('sync')).toBe(true);
+        expect(await store.removeConsumer('sync')).toBe(false);
+        expect((await store.consumers()).map((c) => c.name)).toEqual(['other']);
+        expect(await store.parkedChanges('sync')).toEqual([]);
+        expect(await store.parkedChanges('other')).toHaveLength(1);
+        expect(await store.leaseConsumer('sync', 'B', T0, T0 + 1_000, 9)).toMatchObject({ owner: 'B', cursor: 9 }); // starts over
+      });
+
       it('keeps consumers across a reopen', async () => {
         await store.leaseConsumer('sync', 'A', T0, T0 + 1_000, 0);
         await store.saveConsumer('sync', 'A', { cursor: 9, park: [{ seq: 2, campaignId: 'b', attempts: 1, error: 'x', parkedAt: T0 }] });

@@ -191,7 +191,9 @@ describe('signed webhooks', () => {
 
   it('removing an endpoint stops its deliveries', async () => {
     const id = (await s.request<WebhookEndpointView>('POST', '/api/webhooks', { body: { url: receiver.url, secret } })).body.id;
+    await until(async () => (await s.rt.health()).consumers.some((c) => c.name === `webhook:${id}`), 'its consumer');
     expect((await s.request('DELETE', `/api/webhooks/${id}`)).status).toBe(204);
+    expect((await s.rt.health()).consumers).toEqual([]); // its consumer is forgotten, not left lagging behind
     await s.request('POST', '/api/campaigns', { body: { preset: 'discount', name: 'After removal' } });
     await s.clock.advanceBy(2_000);
     await new Promise((r) => setTimeout(r, 100));

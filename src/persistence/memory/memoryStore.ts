@@ -221,6 +221,11 @@ class MemoryStore implements CampaignStore {
     return true;
   }
 
+  async removeConsumer(name: string): Promise<boolean> {
+    this.#parked.delete(name);
+    return this.#consumers.delete(name);
+  }
+
   async webhookEndpoints(): Promise<WebhookEndpoint[]> {
     return [...this.#endpoints.values()].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).map((e) => structuredClone(e));
   }

@@ -346,6 +346,14 @@ export class PgCampaignStore implements CampaignStore {
     return rows.length === 1;
   }
 
+  async removeConsumer(name: string): Promise<boolean> {
+    return this.transaction(async (client) => {
+      await client.query(`DELETE FROM ${this.#s}.parked WHERE consumer = $1`, [name]);
+      const { rows } = await client.query(`DELETE FROM ${this.#s}.consumers WHERE name = $1 RETURNING name`, [name]);
+      return rows.length === 1;
+    });
+  }
+
   async webhookEndpoints(): Promise<WebhookEndpoint[]> {
     return (await this.query<EndpointRow>(`SELECT * FROM ${this.#s}.webhook_endpoints ORDER BY created_at, id`)).map(endpointFromRow);
   }

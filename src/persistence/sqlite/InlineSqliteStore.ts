@@ -390,6 +390,13 @@ export class InlineSqliteStore implements CampaignStore {
     return this.db.prepare('UPDATE parked SET retry = 1 WHERE consumer = ? AND seq = ?').run(name, seq).changes === 1;
   }
 
+  async removeConsumer(name: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM parked WHERE consumer = ?').run(name);
+      return this.db.prepare('DELETE FROM consumers WHERE name = ?').run(name).changes === 1;
+    })();
+  }
+
   async webhookEndpoints(): Promise<WebhookEndpoint[]> {
     return this.db.prepare<[], EndpointRow>('SELECT * FROM webhook_endpoints ORDER BY created_at, id').all().map(endpointFromRow);
   }

@@ -108,6 +108,7 @@ export class ThreadedSqliteStore implements CampaignStore {
   consumers: CampaignStore['consumers'] = () => this.call('consumers');
   parkedChanges: CampaignStore['parkedChanges'] = (...args) => this.call('parkedChanges', ...args);
   retryParked: CampaignStore['retryParked'] = (...args) => this.call('retryParked', ...args);
+  removeConsumer: CampaignStore['removeConsumer'] = (...args) => this.call('removeConsumer', ...args);
   webhookEndpoints: CampaignStore['webhookEndpoints'] = () => this.call('webhookEndpoints');
   addWebhookEndpoint: CampaignStore['addWebhookEndpoint'] = (endpoint) => this.call('addWebhookEndpoint', endpoint);
   removeWebhookEndpoint: CampaignStore['removeWebhookEndpoint'] = (id) => this.call('removeWebhookEndpoint', id);

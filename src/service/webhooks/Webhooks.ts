@@ -147,9 +147,10 @@ export class Webhooks {
 
   /** Stops delivering to an endpoint and forgets it with its log; false when there was none. */
   async remove(id: string): Promise<boolean> {
-    await this.#running.get(id)?.stop();
     this.#running.delete(id);
-    return this.#runtime.webhookStore.removeWebhookEndpoint(id);
+    const removed = await this.#runtime.webhookStore.removeWebhookEndpoint(id);
+    await this.#runtime.removeConsumer(consumerName(id));
+    return removed;
   }
 
   /** The endpoint's most recent delivery attempts, newest first. */
@@ -218,8 +219,10 @@ export class Webhooks {
     for (const endpoint of endpoints) if (!this.#running.has(endpoint.id)) this.follow(endpoint, 'now');
     for (const [id, consumer] of this.#running) {
       if (ids.has(id)) continue;
+      // removed by another instance: stop, and forget what this one may have written since
       this.#running.delete(id);
       await consumer.stop();
+      await this.#runtime.removeConsumer(consumerName(id));
     }
   }
 
