@@ -36,7 +36,8 @@ import type {
 import { commandDetail } from './campaignWrite.js';
 import { fingerprint } from './fingerprint.js';
 import { ChangeFeed, toCampaignChange } from './ChangeFeed.js';
-import { type ConsumeHandler, type Consumer, type ConsumeOptions, DurableConsumer } from './Consumer.js';
+import type { ConsumeHandler, Consumer, ConsumeOptions } from './Consumer.js';
+import { Consumers } from './Consumers.js';
 import { type Clock, systemClock } from './Clock.js';
 import { CampaignWriter, viewOf } from './CampaignWriter.js';
 import {
@@ -75,16 +76,12 @@ export class RuntimeCore implements ParsedInputs {
   readonly #quarantine: Quarantine;
   #stopped = false;
   #unwatch: (() => void) | null = null;
-  /** This runtime instance: what holds consumer leases. */
-  readonly #instance = randomUUID();
-  readonly #consumers = new Map<string, DurableConsumer>();
-  readonly #onError: (error: unknown) => void;
+  readonly #consumers: Consumers;
 
   constructor(options: RuntimeOptions) {
     const store = options.store;
     const onError = options.onError ?? ((error: unknown) => console.error('[campaign-lifecycle]', error));
     this.#store = store;
-    this.#onError = onError;
     this.clock = options.clock ?? systemClock;
     this.#lanes = new Lanes(() => this.#live.evict());
     this.#quarantine = new Quarantine(() => this.clock.now());
@@ -112,6 +109,7 @@ export class RuntimeCore implements ParsedInputs {
       this.#timers.committed(writes);
     });
     this.#writer = new CampaignWriter(this.#commits, this.#live);
+    this.#consumers = new Consumers({ store, feed: this.#feed, clock: this.clock, owner: randomUUID(), onError });
     this.#timers = new TimerLoop({
       store,
       clock: this.clock,
@@ -313,7 +311,7 @@ export class RuntimeCore implements ParsedInputs {
       liveActors: this.#live.size,
       pendingWrites: this.#commits.backlog,
       quarantined: quarantined.map((q) => ({ campaignId: q.campaignId, reason: q.reason, since: toIso(q.since) })),
-      consumers: await this.consumerHealth(now),
+      consumers: await this.#consumers.health(now),
       retrying: {
         count: retrying.length,
         campaigns: retrying.slice(0, 100).map((r) => ({ campaignId: r.campaignId, attempts: r.attempts, retryAt: toIso(r.retryAt), reason: r.reason })),
@@ -328,36 +326,23 @@ export class RuntimeCore implements ParsedInputs {
   }
 
   consume(name: string, handler: ConsumeHandler, options: z.output<typeof ConsumeOptions>): Consumer {
-    if (this.#consumers.has(name)) throw new ConflictError({ campaignId: '', message: `Consumer ${name} already runs in this runtime` });
-    const consumer = new DurableConsumer(name, handler, options, { store: this.#store, feed: this.#feed, clock: this.clock, owner: this.#instance, onError: this.#onError });
-    this.#consumers.set(name, consumer);
-    consumer.start();
-    const stop = consumer.stop.bind(consumer);
-    return Object.assign(consumer, {
-      stop: async () => {
-        await stop();
-        if (this.#consumers.get(name) === consumer) this.#consumers.delete(name);
-      },
-    });
+    this.assertRunning();
+    return this.#consumers.start(name, handler, options);
   }
 
   async parked(name: string): Promise<ParkedCampaignChange[]> {
     this.assertRunning();
-    const parked = await this.#store.parkedChanges(name);
-    return Promise.all(
-      parked.map(async (p) => {
-        const [change] = await this.#store.changes(p.seq - 1, 1);
-        return {
-          change: change && change.seq === p.seq ? toCampaignChange(change) : null,
-          seq: p.seq,
-          campaignId: p.campaignId,
-          attempts: p.attempts,
-          error: p.error,
-          parkedAt: toIso(p.parkedAt),
-          retry: p.retry,
-        };
-      }),
-    );
+    return this.#consumers.parked(name);
+  }
+
+  async retryParked(name: string, seq: number): Promise<boolean> {
+    this.assertRunning();
+    return this.#store.retryParked(name, seq);
+  }
+
+  async removeConsumer(name: string): Promise<boolean> {
+    this.assertRunning();
+    return this.#consumers.remove(name);
   }
 
   /** The store's webhook tables, each call checked against a stopped runtime. */
@@ -376,41 +361,11 @@ export class RuntimeCore implements ParsedInputs {
     };
   }
 
-  async removeConsumer(name: string): Promise<boolean> {
-    this.assertRunning();
-    await this.#consumers.get(name)?.stop();
-    this.#consumers.delete(name);
-    return this.#store.removeConsumer(name);
-  }
-
-  async retryParked(name: string, seq: number): Promise<boolean> {
-    this.assertRunning();
-    return this.#store.retryParked(name, seq);
-  }
-
-  /** What the store knows of its consumers: cursors, lag, parked changes, who holds each. */
-  private async consumerHealth(now: number): Promise<RuntimeHealth['consumers']> {
-    const lastSeq = this.#feed.lastSeq;
-    return Promise.all(
-      (await this.#store.consumers()).map(async (c) => {
-        const [next] = c.cursor < lastSeq ? await this.#store.changes(c.cursor, 1) : [];
-        const held = c.owner === this.#instance && this.#consumers.get(c.name)?.active ? 'here' : c.owner !== null && (c.leaseUntil ?? 0) > now ? 'elsewhere' : 'nobody';
-        return {
-          name: c.name,
-          cursor: c.cursor,
-          lag: { changes: Math.max(0, lastSeq - c.cursor), seconds: next ? Math.max(0, (now - next.at) / 1000) : null },
-          parked: c.parked,
-          held: held as 'here' | 'elsewhere' | 'nobody',
-        };
-      }),
-    );
-  }
-
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     // consumers first: they finish the change in hand and record where they are
-    await Promise.all([...this.#consumers.values()].map((consumer) => consumer.stop()));
+    await this.#consumers.stop();
     this.#unwatch?.();
     await this.#timers.stop();
     await this.#lanes.settled();
