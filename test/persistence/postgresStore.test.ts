@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CampaignStore, type CampaignWrite, postgresStore, StoreConflictError, StoreVersionError, ValidationError } from '../../src/index.js';
+import { type CampaignStore, type CampaignWrite, postgresStore, StoreConflictError, StoreError, StoreVersionError, ValidationError } from '../../src/index.js';
 import { POSTGRES_MIGRATIONS } from '../../src/persistence/postgres/postgresMigrations.js';
 import { dropSchema, freshSchema, PG_URL, SKIP_PG, sql } from '../support/postgres.js';
 import { runStoreContract } from './storeContract.js';
@@ -136,6 +136,31 @@ describe.skipIf(SKIP_PG)('postgresStore (adapter)', () => {
     } finally {
       await pool.end();
     }
+  });
+
+  it('a connection the server ends in the middle of a transaction fails that call with a typed error, not the process', async () => {
+    const schema = freshSchema('terminated');
+    schemas.push(schema);
+    const s = await open(schema);
+    await s.leaseConsumer('sync', 'A', 0, Number.MAX_SAFE_INTEGER, 0);
+    // another session holds the consumer's row: the store's transaction waits on it, in the middle
+    const holder = new pg.Client({ connectionString: PG_URL });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query(`SELECT * FROM "${schema}".consumers WHERE name = 'sync' FOR UPDATE`);
+    const saving = s.saveConsumer('sync', 'A', { cursor: 3, park: [{ seq: 2, campaignId: 'c', attempts: 1, error: 'x', parkedAt: 0 }] });
+    const outcome = saving.then(() => 'saved', (error: unknown) => error);
+    let waiting: { pid: number }[] = [];
+    for (let i = 0; i < 200 && waiting.length === 0; i++) {
+      waiting = await sql<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%${schema}%'`);
+      if (waiting.length === 0) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(waiting).toHaveLength(1);
+    await sql('SELECT pg_terminate_backend($1)', [waiting[0]!.pid]); // as a server restart does
+    await holder.query('ROLLBACK');
+    await holder.end();
+    expect(await outcome).toBeInstanceOf(StoreError);
+    expect(await s.saveConsumer('sync', 'A', { cursor: 3 })).toBe(true); // the pool goes on with a fresh connection
   });
 
   it('refuses options out of bounds', () => {

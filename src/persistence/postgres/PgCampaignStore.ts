@@ -18,7 +18,7 @@ import {
   type WebhookDelivery,
   type WebhookEndpoint,
 } from '../CampaignStore.js';
-import { StoreConflictError, StoreError, StoreVersionError } from '../errors.js';
+import { StoreConflictError, StoreError, StoreUnavailableError, StoreVersionError } from '../errors.js';
 import { loadDriver } from '../loadDriver.js';
 import {
   type CampaignRow,
@@ -119,6 +119,12 @@ export class PgCampaignStore implements CampaignStore {
   /** Migrations run under an advisory lock: runtimes starting at once migrate once. */
   private async migrate(pool: PgPoolLike): Promise<void> {
     const client = await pool.connect();
+    await this.onClient(client, async () => {
+      await this.migrateOn(client);
+    });
+  }
+
+  private async migrateOn(client: PgClientLike): Promise<void> {
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`campaign-lifecycle:${this.#options.schema}`]);
@@ -139,8 +145,6 @@ export class PgCampaignStore implements CampaignStore {
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
-    } finally {
-      client.release();
     }
   }
 
@@ -408,16 +412,40 @@ export class PgCampaignStore implements CampaignStore {
     } catch (error) {
       throw postgresError(error, this.location);
     }
+    return this.onClient(client, async () => {
+      try {
+        await client.query('BEGIN');
+        const result = await fn(client);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw postgresError(error, this.location);
+      }
+    });
+  }
+
+  /**
+   * Runs `fn` on a client checked out of the pool. While checked out, a connection the server
+   * ends (a restart) is an 'error' event on the client — with no listener, the process's end —
+   * and the call in flight fails; the broken client is then destroyed, not handed back.
+   */
+  private async onClient<T>(client: PgClientLike, fn: () => Promise<T>): Promise<T> {
+    let lost = false;
+    const onError = () => (lost = true);
+    client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const result = await fn(client);
-      await client.query('COMMIT');
-      return result;
+      return await fn();
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw postgresError(error, this.location);
+      if (postgresError(error, this.location) instanceof StoreUnavailableError) lost = true;
+      throw error;
     } finally {
-      client.release();
+      if (lost) {
+        client.release(true); // destroyed; the listener stays for the events of its end
+      } else {
+        client.removeListener('error', onError);
+        client.release();
+      }
     }
   }
 
