@@ -72,6 +72,22 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await text(page.getByTestId('history')).toContain('ACTIVATE');
   });
 
+  it('offers the pause policy where the preset has it: a discount created to extend its dates on resume', async () => {
+    await page.goto(`${s.url}/#/new`);
+    await live();
+    await page.locator('[data-preset="gifting"]').click();
+    expect(await page.getByTestId('create-form').getByLabel('After a pause').count()).toBe(0); // gifting keeps its dates
+    await page.goto(`${s.url}/#/new`);
+    await page.locator('[data-preset="discount"]').click();
+    const form = page.getByTestId('create-form');
+    await form.getByLabel('Name').fill('Weekend deal');
+    await form.getByLabel('After a pause').selectOption('extend');
+    await form.getByRole('button', { name: /Create discount campaign/ }).click();
+    await poll(async () => page.url()).toMatch(/#\/campaigns\//);
+    const id = decodeURIComponent(page.url().split('#/campaigns/')[1]!);
+    expect((await s.request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(id)}`)).body.onResume).toBe('extend');
+  });
+
   it('greys out a refused action and shows its reason on hover and focus', async () => {
     const id = decodeURIComponent(page.url().split('/campaigns/')[1]!);
     const view = await s.rt.get(id);

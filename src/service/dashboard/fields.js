@@ -51,6 +51,19 @@ export function definitionFields(preset, initial = {}) {
     preset.fields.recurrence
       ? field('duration', 'Each occurrence lasts', h('input', { type: 'text', placeholder: 'PT48H', value: initial.recurrence?.duration ?? '' }))
       : null,
+    preset.fields.onResume
+      ? field(
+          'onResume',
+          'After a pause',
+          h(
+            'select',
+            {},
+            h('option', { value: 'keep', selected: initial.onResume !== 'extend' }, 'keep the dates'),
+            h('option', { value: 'extend', selected: initial.onResume === 'extend' }, 'extend the end date by the time paused'),
+          ),
+          'keep: a campaign resumed after its end date needs new dates',
+        )
+      : null,
   ];
 
   const initialValues = Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.value]));
@@ -69,6 +82,7 @@ export function definitionFields(preset, initial = {}) {
       if (inputs.audience) values.audience = inputs.audience.value ? { ...(initial.audience ?? {}), mode: inputs.audience.value } : null;
       values.products = splitList(inputs.products.value);
       values.labels = splitList(inputs.labels.value);
+      if (inputs.onResume) values.onResume = inputs.onResume.value;
       if (inputs.recurrence) {
         const rule = inputs.recurrence.value.trim();
         values.recurrence = rule ? { rule, duration: inputs.duration.value.trim() } : null;
