@@ -5,6 +5,7 @@ import { CampaignView } from '../machines/CampaignView.js';
 import { USER_COMMANDS } from '../machines/commands.js';
 import { PHASES } from '../machines/phase.js';
 import { PRESET_NAMES, PresetName } from '../machines/Preset.js';
+import { presets } from '../machines/presets/index.js';
 
 /*
  * The shapes only HTTP has. Campaign definitions, commands, views, changes and the runtime's
@@ -12,9 +13,16 @@ import { PRESET_NAMES, PresetName } from '../machines/Preset.js';
  * schemas and the OpenAPI document is generated from them.
  */
 
-/** Query of `GET /api/campaigns`: the runtime's list query, with strings coerced and one page of at most 500. */
+const STATUSES = [...new Set(Object.values(presets).flatMap((preset) => Object.values(preset.statuses)))];
+const unknownStatus = (input: unknown) => {
+  const unknown = [input].flat().find((value) => !STATUSES.includes(String(value)));
+  return `unknown status "${String(unknown).slice(0, 64)}"; one of ${STATUSES.join(', ')}`;
+};
+const Status = z.enum(STATUSES as [string, ...string[]], { error: (issue) => unknownStatus(issue.input) });
+
+/** Query of `GET /api/campaigns`: the runtime's list query, with strings coerced and one page of at most 500; a status must be one some preset has. */
 export const ListQuery = CampaignListQuery.extend({
-  status: z.union([z.string().min(1).max(64), z.array(z.string().min(1).max(64)).min(1).max(20)]).optional(),
+  status: z.union([Status, z.array(Status).min(1).max(20)], { error: (issue) => unknownStatus(issue.input) }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 

@@ -115,6 +115,11 @@ describe('JSON API', () => {
       expect((await s.request('GET', '/api/campaigns?preset=coupon')).status).toBe(400);
       expect((await s.request('GET', '/api/campaigns?limit=0')).status).toBe(400);
       expect((await s.request('GET', '/api/counts?preset=nope')).status).toBe(400);
+      const unknown = await s.request('GET', '/api/campaigns?status=Actve');
+      expect(unknown.status).toBe(400); // an unknown status is a typo, not an empty list
+      expect(unknown.body.message).toContain('unknown status "Actve"; one of Designing, Scheduled, Active');
+      expect((await s.request('GET', '/api/campaigns?status=Active&status=Nope')).status).toBe(400);
+      expect((await s.request('GET', '/api/campaigns?status=Designing')).status).toBe(200);
     });
 
     it('an unknown route is 404 RouteNotFound', async () => {
