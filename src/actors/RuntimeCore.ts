@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { type Admission, admission, type AdmitInput } from '../machines/admission.js';
+import { type Admission, type AdmitInput } from '../machines/admission.js';
 import type { CampaignCommand, CampaignEvent } from '../machines/CampaignCommand.js';
 import {
   type CampaignDefinition,
@@ -8,15 +8,12 @@ import {
   definitionProblems,
   presetFieldProblems,
 } from '../machines/CampaignDefinition.js';
-import { type CampaignView, toView } from '../machines/CampaignView.js';
+import { type CampaignView } from '../machines/CampaignView.js';
 import { isSystemCommand } from '../machines/commands.js';
 import { capabilities, commandsNow } from '../machines/describeCampaign.js';
 import { campaignLogic } from '../machines/campaignLogic.js';
-import { forecast } from '../machines/forecast.js';
-import { toIso } from '../machines/Instant.js';
-import { presets } from '../machines/presets/index.js';
 import { deleteRefusal, refusalReason } from '../machines/refusalReason.js';
-import { type CampaignRecord, type CampaignStore, type Change, cursorOf, type WebhookStore } from '../persistence/CampaignStore.js';
+import { type CampaignStore, type Change, type WebhookStore } from '../persistence/CampaignStore.js';
 import type {
   CampaignChange,
   CampaignListQuery,
@@ -35,9 +32,10 @@ import type {
 } from './CampaignRuntime.js';
 import { commandDetail } from './campaignWrite.js';
 import { fingerprint } from './fingerprint.js';
-import { ChangeFeed, toCampaignChange } from './ChangeFeed.js';
+import { ChangeFeed } from './ChangeFeed.js';
 import type { ConsumeHandler, Consumer, ConsumeOptions } from './Consumer.js';
 import { Consumers } from './Consumers.js';
+import { CampaignReads } from './CampaignReads.js';
 import { type Clock, systemClock } from './Clock.js';
 import { CampaignWriter, viewOf } from './CampaignWriter.js';
 import {
@@ -55,7 +53,7 @@ const MAX_ATTEMPTS = 8;
 import { GroupCommit } from './GroupCommit.js';
 import { Idempotency } from './Idempotency.js';
 import { Lanes } from './Lanes.js';
-import { type CommittedCampaign, type LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
+import { type LiveCampaign, LiveCampaigns } from './LiveCampaigns.js';
 import { Quarantine } from './Quarantine.js';
 import { TimerLoop } from './TimerLoop.js';
 
@@ -77,6 +75,7 @@ export class RuntimeCore implements ParsedInputs {
   #stopped = false;
   #unwatch: (() => void) | null = null;
   readonly #consumers: Consumers;
+  readonly #reads: CampaignReads;
 
   constructor(options: RuntimeOptions) {
     const store = options.store;
@@ -121,7 +120,15 @@ export class RuntimeCore implements ParsedInputs {
       retry: options.timerRetry ?? { initialMs: 1_000, maxMs: 300_000 },
       onError,
     });
-  }
+    this.#reads = new CampaignReads({
+      store,
+      live: this.#live,
+      clock: this.clock,
+      quarantine: this.#quarantine,
+      timers: this.#timers,
+      commits: this.#commits,
+      consumers: this.#consumers,
+    });  }
 
   get lastSeq(): number {
     return this.#feed.lastSeq;
@@ -227,7 +234,7 @@ export class RuntimeCore implements ParsedInputs {
 
   async duplicate(id: string, patch: CampaignPatch): Promise<CampaignView> {
     this.assertRunning();
-    const source = (await this.committed(id)).snapshot.context;
+    const source = (await this.#reads.committed(id)).snapshot.context;
     const definition: CampaignDefinition = {
       preset: source.preset,
       name: patch.name ?? source.name,
@@ -248,75 +255,18 @@ export class RuntimeCore implements ParsedInputs {
     return this.#lanes.run(copyId, () => this.insert(copyId, definition, undefined, { duplicatedFrom: id }));
   }
 
-  async get(id: string): Promise<CampaignView> {
+  get = (id: string): Promise<CampaignView> => this.reading(() => this.#reads.get(id));
+  listPage = (query: CampaignListQuery & { limit: number }): Promise<CampaignPage> => this.reading(() => this.#reads.listPage(query));
+  list = (query: CampaignListQuery): Promise<CampaignView[]> => this.reading(() => this.#reads.list(query));
+  counts = (filter: CountsQuery): Promise<Record<string, number>> => this.reading(() => this.#reads.counts(filter));
+  history = (id: string): Promise<CampaignChange[]> => this.reading(() => this.#reads.history(id));
+  forecast = (id: string): Promise<ForecastItem[]> => this.reading(() => this.#reads.forecast(id));
+  admit = (id: string, input: AdmitInput): Promise<Admission> => this.reading(() => this.#reads.admit(id, input));
+  health = (): Promise<RuntimeHealth> => this.reading(() => this.#reads.health());
+
+  private async reading<T>(read: () => Promise<T>): Promise<T> {
     this.assertRunning();
-    const { snapshot, meta } = await this.committed(id);
-    return toView(snapshot, meta, this.clock.now());
-  }
-
-  async listPage(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
-    const { records, items, unreadable } = await this.listed(query);
-    const last = records.at(-1);
-    return { items, next: last && records.length === query.limit ? cursorOf(last) : null, unreadable };
-  }
-
-  async list(query: CampaignListQuery): Promise<CampaignView[]> {
-    return (await this.listed(query)).items;
-  }
-
-  async counts(filter: CountsQuery): Promise<Record<string, number>> {
-    this.assertRunning();
-    const counts: Record<string, number> = {};
-    for (const preset of filter.preset ? [presets[filter.preset]] : Object.values(presets)) {
-      for (const label of Object.values(preset.statuses)) counts[label] = 0;
-    }
-    for (const row of await this.#store.counts(filter.preset ? { preset: filter.preset } : {})) {
-      counts[row.status] = (counts[row.status] ?? 0) + row.count;
-    }
-    return counts;
-  }
-
-  async history(id: string): Promise<CampaignChange[]> {
-    this.assertRunning();
-    if (!(await this.#store.get(id))) throw new NotFoundError(id); // readable or not: history is what an operator looks at
-    return (await this.#store.history(id)).map(toCampaignChange);
-  }
-
-  async forecast(id: string): Promise<ForecastItem[]> {
-    this.assertRunning();
-    const { snapshot } = await this.committed(id);
-    return forecast(snapshot).map((f) => ({ at: toIso(f.at), event: f.name, timer: f.timer, from: f.from, to: f.to }));
-  }
-
-  async admit(id: string, input: AdmitInput): Promise<Admission> {
-    this.assertRunning();
-    const { snapshot } = await this.committed(id);
-    return admission(snapshot, this.clock.now(), input.inviteExpiresAt);
-  }
-
-  async health(): Promise<RuntimeHealth> {
-    this.assertRunning();
-    const now = this.clock.now();
-    const stats = await this.#store.timerStats(now);
-    const quarantined = this.#quarantine.list();
-    const retrying = this.#timers.retrying();
-    return {
-      ok: (stats.oldestOverdue === null || now - stats.oldestOverdue < 5_000) && quarantined.length === 0 && retrying.length === 0,
-      now: toIso(now),
-      pendingTimers: stats.pending,
-      overdueTimers: stats.overdue,
-      oldestOverdue: toIso(stats.oldestOverdue),
-      nextTimerAt: toIso(stats.nextDueAt),
-      lag: this.#timers.lag(),
-      liveActors: this.#live.size,
-      pendingWrites: this.#commits.backlog,
-      quarantined: quarantined.map((q) => ({ campaignId: q.campaignId, reason: q.reason, since: toIso(q.since) })),
-      consumers: await this.#consumers.health(now),
-      retrying: {
-        count: retrying.length,
-        campaigns: retrying.slice(0, 100).map((r) => ({ campaignId: r.campaignId, attempts: r.attempts, retryAt: toIso(r.retryAt), reason: r.reason })),
-      },
-    };
+    return read();
   }
 
   /** Subscribes to the change feed; `after` must not be ahead of it (the façade and the service check). */
@@ -382,34 +332,6 @@ export class RuntimeCore implements ParsedInputs {
 
   assertRunning(): void {
     if (this.#stopped) throw new RuntimeStoppedError();
-  }
-
-  private async listed(query: CampaignListQuery): Promise<{ records: CampaignRecord[]; items: CampaignView[]; unreadable: CampaignPage['unreadable'] }> {
-    this.assertRunning();
-    const records = await this.#store.list({
-      ...(query.status !== undefined ? { status: query.status } : {}),
-      ...(query.preset !== undefined ? { preset: query.preset } : {}),
-      ...(query.limit !== undefined ? { limit: query.limit } : {}),
-      ...(query.after !== undefined ? { after: query.after } : {}),
-    });
-    const now = this.clock.now();
-    const items: CampaignView[] = [];
-    const unreadable: CampaignPage['unreadable'] = [];
-    for (const record of records) {
-      try {
-        items.push(toView(this.#live.committedSnapshot(record), record, now));
-      } catch (error) {
-        if (!(error instanceof CampaignUnreadableError)) throw error;
-        unreadable.push({ id: record.id, reason: error.reason });
-      }
-    }
-    return { records, items, unreadable };
-  }
-
-  private async committed(id: string): Promise<CommittedCampaign> {
-    const campaign = await this.#live.committed(id);
-    if (!campaign) throw new NotFoundError(id);
-    return campaign;
   }
 
   /**

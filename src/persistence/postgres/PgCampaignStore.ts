@@ -5,40 +5,28 @@ import {
   type CampaignStore,
   type CampaignWrite,
   type Change,
-  type ConsumerProgress,
-  type ConsumerRecord,
   type DueCampaign,
   type ListQuery,
-  type ParkedChange,
   parseCursor,
   type StatusCount,
   type StoreSignal,
   type TimerRecord,
   type TimerStats,
-  type WebhookDelivery,
-  type WebhookEndpoint,
 } from '../CampaignStore.js';
-import { StoreConflictError, StoreError, StoreUnavailableError, StoreVersionError } from '../errors.js';
+import { StoreError, StoreUnavailableError, StoreVersionError } from '../errors.js';
 import { loadDriver } from '../loadDriver.js';
 import {
   type CampaignRow,
   changeFromRow,
   type ChangeRow,
-  consumerFromRow,
-  type ConsumerRow,
-  deliveryFromRow,
-  type DeliveryRow,
   dueCampaignsOf,
   dueTimersOf,
-  endpointFromRow,
-  type EndpointRow,
-  parkedFromRow,
-  type ParkedRow,
   recordFromRow,
   type StoredTimer,
   timerColumns,
   timersOf,
 } from '../rows.js';
+import { PgConsumerTables } from './PgConsumerTables.js';
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.js';
 import type { PgClientLike, PgPoolLike, PostgresStoreOptions } from './PostgresOptions.js';
 import { postgresError } from './postgresErrors.js';
@@ -70,6 +58,8 @@ export class PgCampaignStore implements CampaignStore {
   readonly #owner = randomUUID();
   readonly #channel: string;
   readonly #s: string;
+  /** Consumers, parked changes and webhooks: tables beside the campaigns. */
+  readonly #tables: PgConsumerTables;
   #pool: PgPoolLike | null = null;
   #ownsPool = false;
   readonly #watchers = new Set<(signal: StoreSignal) => void>();
@@ -80,6 +70,7 @@ export class PgCampaignStore implements CampaignStore {
   constructor(options: Options) {
     this.#options = options;
     this.#s = `"${options.schema}"`;
+    this.#tables = new PgConsumerTables(this.#s, (text, values) => this.query(text, values), (fn) => this.transaction(fn));
     this.#channel = `${options.schema}_commits`;
   }
 
@@ -297,110 +288,17 @@ export class PgCampaignStore implements CampaignStore {
     return { pending: row?.pending ?? 0, overdue: Number(row?.overdue ?? 0), oldestOverdue: row?.oldest ?? null, nextDueAt: row?.next ?? null };
   }
 
-  async leaseConsumer(name: string, owner: string, now: number, leaseUntil: number, startAfter: number): Promise<ConsumerRecord | null> {
-    const [row] = await this.query<ConsumerRow>(
-      `INSERT INTO ${this.#s}.consumers AS c (name, cursor, owner, lease_until, updated_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until, updated_at = excluded.updated_at
-         WHERE c.owner IS NULL OR c.owner = excluded.owner OR c.lease_until IS NULL OR c.lease_until <= $5
-       RETURNING *`,
-      [name, startAfter, owner, leaseUntil, now],
-    );
-    return row ? consumerFromRow(row) : null;
-  }
-
-  async saveConsumer(name: string, owner: string, progress: ConsumerProgress): Promise<boolean> {
-    return this.transaction(async (client) => {
-      const { rows } = await client.query(`SELECT owner FROM ${this.#s}.consumers WHERE name = $1 FOR UPDATE`, [name]);
-      if ((rows[0] as { owner?: string | null } | undefined)?.owner !== owner) return false;
-      if (progress.unpark?.length) {
-        await client.query(`DELETE FROM ${this.#s}.parked WHERE consumer = $1 AND seq = ANY($2::bigint[])`, [name, progress.unpark]);
-      }
-      for (const p of progress.park ?? []) {
-        await client.query(
-          `INSERT INTO ${this.#s}.parked (consumer, seq, campaign_id, attempts, error, parked_at, retry) VALUES ($1, $2, $3, $4, $5, $6, false)
-           ON CONFLICT (consumer, seq) DO UPDATE SET attempts = excluded.attempts, error = excluded.error, parked_at = excluded.parked_at, retry = false`,
-          [name, p.seq, p.campaignId, p.attempts, p.error, p.parkedAt],
-        );
-      }
-      await client.query(
-        `UPDATE ${this.#s}.consumers SET cursor = GREATEST(cursor, $2)${progress.release ? ', owner = NULL, lease_until = NULL' : ''} WHERE name = $1`,
-        [name, progress.cursor],
-      );
-      return true;
-    });
-  }
-
-  async consumers(): Promise<(ConsumerRecord & { parked: number })[]> {
-    const rows = await this.query<ConsumerRow & { parked: number }>(
-      `SELECT c.*, (SELECT count(*) FROM ${this.#s}.parked p WHERE p.consumer = c.name)::bigint AS parked FROM ${this.#s}.consumers c ORDER BY c.name`,
-    );
-    return rows.map((r) => ({ ...consumerFromRow(r), parked: Number(r.parked) }));
-  }
-
-  async parkedChanges(name: string, options: { retry?: boolean; limit?: number } = {}): Promise<ParkedChange[]> {
-    const rows = await this.query<ParkedRow>(
-      `SELECT * FROM ${this.#s}.parked WHERE consumer = $1${options.retry ? ' AND retry' : ''} ORDER BY seq LIMIT $2`,
-      [name, options.limit ?? null],
-    );
-    return rows.map(parkedFromRow);
-  }
-
-  async retryParked(name: string, seq: number): Promise<boolean> {
-    const rows = await this.query(`UPDATE ${this.#s}.parked SET retry = true WHERE consumer = $1 AND seq = $2 RETURNING seq`, [name, seq]);
-    return rows.length === 1;
-  }
-
-  async removeConsumer(name: string): Promise<boolean> {
-    return this.transaction(async (client) => {
-      await client.query(`DELETE FROM ${this.#s}.parked WHERE consumer = $1`, [name]);
-      const { rows } = await client.query(`DELETE FROM ${this.#s}.consumers WHERE name = $1 RETURNING name`, [name]);
-      return rows.length === 1;
-    });
-  }
-
-  async webhookEndpoints(): Promise<WebhookEndpoint[]> {
-    return (await this.query<EndpointRow>(`SELECT * FROM ${this.#s}.webhook_endpoints ORDER BY created_at, id`)).map(endpointFromRow);
-  }
-
-  async addWebhookEndpoint(e: WebhookEndpoint): Promise<void> {
-    const rows = await this.query(
-      `INSERT INTO ${this.#s}.webhook_endpoints (id, url, events, presets, secret, description, created_at) VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [e.id, e.url, JSON.stringify(e.events), JSON.stringify(e.presets), e.secret, e.description, e.createdAt],
-    );
-    if (rows.length === 0) throw new StoreConflictError(0, e.id, `webhook endpoint ${e.id} already exists`);
-  }
-
-  async removeWebhookEndpoint(id: string): Promise<boolean> {
-    return this.transaction(async (client) => {
-      await client.query(`DELETE FROM ${this.#s}.webhook_deliveries WHERE endpoint_id = $1`, [id]);
-      return ((await client.query(`DELETE FROM ${this.#s}.webhook_endpoints WHERE id = $1`, [id])).rowCount ?? 0) === 1;
-    });
-  }
-
-  async recordDeliveries(deliveries: readonly WebhookDelivery[]): Promise<void> {
-    if (deliveries.length === 0) return;
-    await this.transaction(async (client) => {
-      for (const d of deliveries) {
-        await client.query(
-          `INSERT INTO ${this.#s}.webhook_deliveries (endpoint_id, seq, attempt, at, status, ok, error, next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [d.endpointId, d.seq, d.attempt, d.at, d.status, d.ok, d.error, d.nextAttemptAt],
-        );
-      }
-      for (const endpoint of new Set(deliveries.map((d) => d.endpointId))) {
-        await client.query(
-          `DELETE FROM ${this.#s}.webhook_deliveries WHERE endpoint_id = $1
-             AND id <= (SELECT id FROM ${this.#s}.webhook_deliveries WHERE endpoint_id = $1 ORDER BY id DESC LIMIT 1 OFFSET 1000)`,
-          [endpoint],
-        );
-      }
-    });
-  }
-
-  async deliveries(endpointId: string, limit: number): Promise<WebhookDelivery[]> {
-    const rows = await this.query<DeliveryRow>(`SELECT * FROM ${this.#s}.webhook_deliveries WHERE endpoint_id = $1 ORDER BY id DESC LIMIT $2`, [endpointId, limit]);
-    return rows.map(deliveryFromRow);
-  }
+  leaseConsumer: CampaignStore['leaseConsumer'] = (...args) => this.#tables.leaseConsumer(...args);
+  saveConsumer: CampaignStore['saveConsumer'] = (...args) => this.#tables.saveConsumer(...args);
+  consumers: CampaignStore['consumers'] = (...args) => this.#tables.consumers(...args);
+  parkedChanges: CampaignStore['parkedChanges'] = (...args) => this.#tables.parkedChanges(...args);
+  retryParked: CampaignStore['retryParked'] = (...args) => this.#tables.retryParked(...args);
+  removeConsumer: CampaignStore['removeConsumer'] = (...args) => this.#tables.removeConsumer(...args);
+  webhookEndpoints: CampaignStore['webhookEndpoints'] = (...args) => this.#tables.webhookEndpoints(...args);
+  addWebhookEndpoint: CampaignStore['addWebhookEndpoint'] = (...args) => this.#tables.addWebhookEndpoint(...args);
+  removeWebhookEndpoint: CampaignStore['removeWebhookEndpoint'] = (...args) => this.#tables.removeWebhookEndpoint(...args);
+  recordDeliveries: CampaignStore['recordDeliveries'] = (...args) => this.#tables.recordDeliveries(...args);
+  deliveries: CampaignStore['deliveries'] = (...args) => this.#tables.deliveries(...args);
 
   /** Runs `fn` in a transaction on a client of the pool. */
   private async transaction<T>(fn: (client: PgClientLike) => Promise<T>): Promise<T> {
