@@ -22,6 +22,8 @@ function tree(node: AnyStateNode): StateNodeTree {
   };
 }
 
+const VISIBILITY = 'campaign.published.scheduled.visibility';
+
 const descendants = (node: AnyStateNode): string[] =>
   Object.values(node.states).flatMap((child) => [child.id, ...descendants(child)]);
 
@@ -55,7 +57,10 @@ export function statechart(): Statechart {
         phases: (Object.entries(preset.statuses) as [Phase, string][]).map(([phase, status]) => ({
           phase,
           status,
-          nodes: [root.id, ...nodesOf(root, PHASE_STATE[phase] as StateValue)],
+          nodes: [root.id, ...nodesOf(root, PHASE_STATE[phase] as StateValue)].filter(
+            // a preset whose scheduled campaigns are never visible does not use the visibility region
+            (id) => preset.visible.includes('scheduled') || !id.startsWith(VISIBILITY),
+          ),
         })),
       },
     ]),

@@ -88,6 +88,29 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     expect((await s.request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(id)}`)).body.onResume).toBe('extend');
   });
 
+  it('the statechart agrees with the facts on visibility: a Scheduled discount is not shown visible, a franchise past its visible date is', async () => {
+    const discount = (await s.request<CampaignView>('POST', '/api/campaigns', { body: { preset: 'discount', name: 'Later sale', startAt: '2026-03-10T09:00:00Z' } })).body;
+    await s.request('POST', `/api/campaigns/${discount.id}/commands`, { body: { type: 'PUBLISH' } });
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(discount.id)}`);
+    await live();
+    await text(badge()).toBe('Scheduled');
+    await text(page.locator('.fact', { hasText: 'Visible' }).first()).toContain('no');
+    await classes(stateBox('campaign.published.scheduled.visibility.visible')).not.toMatch(/\bactive\b/);
+    await classes(stateBox('campaign.published.scheduled.visibility')).toMatch(/\bunused\b/);
+    await classes(stateBox('campaign.published.scheduled.countdown.waiting')).toMatch(/\bactive\b/);
+
+    const franchise = (
+      await s.request<CampaignView>('POST', '/api/campaigns', {
+        body: { preset: 'franchise', name: 'Teaser', visibleAt: '2026-03-01T09:00:00Z', startAt: '2026-03-10T09:00:00Z', endAt: '2026-03-20T09:00:00Z' },
+      })
+    ).body;
+    await s.request('POST', `/api/campaigns/${franchise.id}/commands`, { body: { type: 'PUBLISH' } });
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(franchise.id)}`);
+    await text(badge()).toBe('Scheduled');
+    await text(page.locator('.fact', { hasText: 'Visible' }).first()).toContain('yes');
+    await classes(stateBox('campaign.published.scheduled.visibility.visible')).toMatch(/\bactive\b/);
+  });
+
   it('greys out a refused action and shows its reason on hover and focus', async () => {
     const id = decodeURIComponent(page.url().split('/campaigns/')[1]!);
     const view = await s.rt.get(id);

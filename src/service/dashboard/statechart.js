@@ -46,9 +46,12 @@ export function createChart(chart) {
       const used = new Set((chart.presets[view.preset]?.phases ?? []).flatMap((p) => p.nodes));
       for (const box of nodes) {
         const id = box.dataset.stateId;
-        box.classList.toggle('active', active.has(id));
-        box.classList.toggle('unused', used.size > 0 && !used.has(id) && !box.classList.contains('sc-history'));
-        if (active.has(id)) box.setAttribute('aria-current', 'true');
+        const unused = used.size > 0 && !used.has(id) && !box.classList.contains('sc-history');
+        // a node the preset does not use is never highlighted: the facts speak the preset's words
+        const on = active.has(id) && !unused;
+        box.classList.toggle('active', on);
+        box.classList.toggle('unused', unused);
+        if (on) box.setAttribute('aria-current', 'true');
         else box.removeAttribute('aria-current');
       }
     },
