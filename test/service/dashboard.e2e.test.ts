@@ -18,6 +18,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const dialogs: string[] = [];
+  let acceptDialogs = false;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
@@ -27,7 +28,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     page.setDefaultTimeout(20_000); // generous: CI runs every test file at once on 2 cores
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
-      void dialog.dismiss();
+      void (acceptDialogs ? dialog.accept() : dialog.dismiss());
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
@@ -70,45 +71,6 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await classes(stateBox('campaign.published.running.processing.active')).toMatch(/\bactive\b/);
     await classes(stateBox('campaign.draft')).not.toMatch(/\bactive\b/);
     await text(page.getByTestId('history')).toContain('ACTIVATE');
-  });
-
-  it('offers the pause policy where the preset has it: a discount created to extend its dates on resume', async () => {
-    await page.goto(`${s.url}/#/new`);
-    await live();
-    await page.locator('[data-preset="gifting"]').click();
-    expect(await page.getByTestId('create-form').getByLabel('After a pause').count()).toBe(0); // gifting keeps its dates
-    await page.goto(`${s.url}/#/new`);
-    await page.locator('[data-preset="discount"]').click();
-    const form = page.getByTestId('create-form');
-    await form.getByLabel('Name').fill('Weekend deal');
-    await form.getByLabel('After a pause').selectOption('extend');
-    await form.getByRole('button', { name: /Create discount campaign/ }).click();
-    await poll(async () => page.url()).toMatch(/#\/campaigns\//);
-    const id = decodeURIComponent(page.url().split('#/campaigns/')[1]!);
-    expect((await s.request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(id)}`)).body.onResume).toBe('extend');
-  });
-
-  it('the statechart agrees with the facts on visibility: a Scheduled discount is not shown visible, a franchise past its visible date is', async () => {
-    const discount = (await s.request<CampaignView>('POST', '/api/campaigns', { body: { preset: 'discount', name: 'Later sale', startAt: '2026-03-10T09:00:00Z' } })).body;
-    await s.request('POST', `/api/campaigns/${discount.id}/commands`, { body: { type: 'PUBLISH' } });
-    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(discount.id)}`);
-    await live();
-    await text(badge()).toBe('Scheduled');
-    await text(page.locator('.fact', { hasText: 'Visible' }).first()).toContain('no');
-    await classes(stateBox('campaign.published.scheduled.visibility.visible')).not.toMatch(/\bactive\b/);
-    await classes(stateBox('campaign.published.scheduled.visibility')).toMatch(/\bunused\b/);
-    await classes(stateBox('campaign.published.scheduled.countdown.waiting')).toMatch(/\bactive\b/);
-
-    const franchise = (
-      await s.request<CampaignView>('POST', '/api/campaigns', {
-        body: { preset: 'franchise', name: 'Teaser', visibleAt: '2026-03-01T09:00:00Z', startAt: '2026-03-10T09:00:00Z', endAt: '2026-03-20T09:00:00Z' },
-      })
-    ).body;
-    await s.request('POST', `/api/campaigns/${franchise.id}/commands`, { body: { type: 'PUBLISH' } });
-    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(franchise.id)}`);
-    await text(badge()).toBe('Scheduled');
-    await text(page.locator('.fact', { hasText: 'Visible' }).first()).toContain('yes');
-    await classes(stateBox('campaign.published.scheduled.visibility.visible')).toMatch(/\bactive\b/);
   });
 
   it('greys out a refused action and shows its reason on hover and focus', async () => {
@@ -199,6 +161,19 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await poll(() => table.locator('tbody tr').count()).toBe(1);
     for (const gift of gifts) expect((await s.rt.get(gift.id)).status).toBe('Paused');
     await text(page.getByTestId('status-tabs').locator('[data-status="Paused"] .count')).toBe('3');
+    // ending gifting campaigns cannot be undone: the bulk action asks first, in the seed's words
+    await page.getByTestId('status-tabs').locator('[data-status="Paused"]').click();
+    await poll(async () => page.url()).toMatch(/status=Paused/);
+    for (const gift of gifts) await visible(table.getByLabel(`Select ${gift.name}`)).toBe(true);
+    for (const gift of gifts) await table.getByLabel(`Select ${gift.name}`).check();
+    dialogs.splice(0);
+    await page.getByTestId('bulk-command').selectOption('END');
+    await page.getByTestId('bulk-apply').click();
+    await poll(async () => dialogs.length).toBe(1);
+    expect(dialogs[0]).toContain('End early 2 campaigns?');
+    expect(dialogs[0]).toContain('the redemption link no longer works');
+    for (const gift of gifts) expect((await s.rt.get(gift.id)).status).toBe('Paused'); // dismissed: nothing sent
+    dialogs.splice(0);
     expect(pageErrors).toEqual([]);
   });
   it('registers a webhook endpoint with a secret made in the page, shows its delivery log and lag, and redelivers a parked change', async () => {
@@ -251,6 +226,77 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     } finally {
       receiver.closeAllConnections();
       await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+
+  it('offers the pause policy where the preset has it: a discount created to extend its dates on resume', async () => {
+    await page.goto(`${s.url}/#/new`);
+    await live();
+    await page.locator('[data-preset="gifting"]').click();
+    expect(await page.getByTestId('create-form').getByLabel('After a pause').count()).toBe(0); // gifting keeps its dates
+    await page.goto(`${s.url}/#/new`);
+    await page.locator('[data-preset="discount"]').click();
+    const form = page.getByTestId('create-form');
+    await form.getByLabel('Name').fill('Weekend deal');
+    await form.getByLabel('After a pause').selectOption('extend');
+    await form.getByRole('button', { name: /Create discount campaign/ }).click();
+    await poll(async () => page.url()).toMatch(/#\/campaigns\//);
+    const id = decodeURIComponent(page.url().split('#/campaigns/')[1]!);
+    expect((await s.request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(id)}`)).body.onResume).toBe('extend');
+  });
+
+  it('the statechart agrees with the facts on visibility: a Scheduled discount is not shown visible, a franchise past its visible date is', async () => {
+    const discount = (await s.request<CampaignView>('POST', '/api/campaigns', { body: { preset: 'discount', name: 'Later sale', startAt: '2026-03-10T09:00:00Z' } })).body;
+    await s.request('POST', `/api/campaigns/${discount.id}/commands`, { body: { type: 'PUBLISH' } });
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(discount.id)}`);
+    await live();
+    await text(badge()).toBe('Scheduled');
+    await text(page.locator('.fact', { hasText: 'Visible' }).first()).toContain('no');
+    await classes(stateBox('campaign.published.scheduled.visibility.visible')).not.toMatch(/\bactive\b/);
+    await classes(stateBox('campaign.published.scheduled.visibility')).toMatch(/\bunused\b/);
+    await classes(stateBox('campaign.published.scheduled.countdown.waiting')).toMatch(/\bactive\b/);
+
+    const franchise = (
+      await s.request<CampaignView>('POST', '/api/campaigns', {
+        body: { preset: 'franchise', name: 'Teaser', visibleAt: '2026-03-01T09:00:00Z', startAt: '2026-03-10T09:00:00Z', endAt: '2026-03-20T09:00:00Z' },
+      })
+    ).body;
+    await s.request('POST', `/api/campaigns/${franchise.id}/commands`, { body: { type: 'PUBLISH' } });
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(franchise.id)}`);
+    await text(badge()).toBe('Scheduled');
+    await text(page.locator('.fact', { hasText: 'Visible' }).first()).toContain('yes');
+    await classes(stateBox('campaign.published.scheduled.visibility.visible')).toMatch(/\bactive\b/);
+  });
+
+  it('asks before an irreversible action in the seed’s words, says what an action did and moves the focus to that message', async () => {
+    const c = (
+      await s.request<CampaignView>('POST', '/api/campaigns', {
+        body: { preset: 'franchise', name: 'Spring push', startAt: '2026-03-01T09:00:00Z', endAt: '2026-04-01T09:00:00Z' },
+      })
+    ).body;
+    await s.request('POST', `/api/campaigns/${c.id}/commands`, { body: { type: 'PUBLISH' } });
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(c.id)}`);
+    await live();
+    await text(badge()).toBe('Active');
+    dialogs.splice(0);
+    await page.locator('[data-command="PAUSE"]').click(); // undone by Resume: not asked
+    await text(page.getByTestId('message')).toBe('Pause done: Active → Paused.');
+    expect(dialogs).toEqual([]);
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).toBe('message');
+
+    await page.locator('[data-command="CANCEL"]').click(); // dismissed: nothing happens
+    expect(dialogs[0]).toContain('permanent — there’s no undo');
+    expect(dialogs[0]).toContain('All pending approvals are deleted');
+    await text(page.getByTestId('message')).toBe('Cancel: nothing was changed.');
+    await text(badge()).toBe('Paused');
+    acceptDialogs = true;
+    try {
+      await page.locator('[data-command="CANCEL"]').click();
+      await text(badge()).toBe('Archived');
+      await text(page.getByTestId('message')).toBe('Cancel done: Paused → Archived.');
+    } finally {
+      acceptDialogs = false;
+      dialogs.splice(0);
     }
   });
 

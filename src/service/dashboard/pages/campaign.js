@@ -1,6 +1,7 @@
 import { api, ApiError, newKey } from '../api.js';
 import { debounce, fill, h } from '../dom.js';
 import { definitionFields } from '../fields.js';
+import { consequenceOf } from '../consequences.js';
 import { commandLabel, formatDate, fromLocalInput, relative, statusClass } from '../format.js';
 import { createChart } from '../statechart.js';
 
@@ -20,7 +21,8 @@ export function mountCampaign(main, params, meta) {
   const facts = h('dl', { class: 'facts' });
   const actions = h('div', { class: 'actions', 'data-testid': 'actions' });
   const panel = h('div', { class: 'action-panel' });
-  const message = h('p', { class: 'message', role: 'status', 'data-testid': 'message' });
+  // what an action did (or why not): announced, and where the focus goes after an action
+  const message = h('p', { class: 'message', role: 'status', 'aria-live': 'polite', tabindex: '-1', 'data-testid': 'message' });
   const history = h('ol', { class: 'timeline', 'data-testid': 'history' });
   const forecast = h('ul', { class: 'forecast', 'data-testid': 'forecast' });
 
@@ -101,7 +103,7 @@ export function mountCampaign(main, params, meta) {
         actionButton(type, {
           allowed: v.actions.includes(type),
           reason: v.refusals[type] ?? '',
-          onclick: () => (type === 'UPDATE' ? openEdit() : type === 'REACTIVATE' ? openReactivate() : void send({ type })),
+          onclick: () => (type === 'UPDATE' ? openEdit() : type === 'REACTIVATE' ? openReactivate() : void confirmAndSend({ type })),
         }),
       ),
       h('span', { class: 'spacer' }),
@@ -116,8 +118,19 @@ export function mountCampaign(main, params, meta) {
     if (focused) actions.querySelector(`[data-command="${focused}"]`)?.focus();
   }
 
+  /** Asks first when the command cannot be undone, saying what it does in the preset's words. */
+  async function confirmAndSend(command) {
+    const consequence = consequenceOf(view.preset, command.type);
+    if (consequence && !confirm(`${commandLabel(command.type)} “${view.name}”?\n\n${consequence}`)) {
+      message.textContent = `${commandLabel(command.type)}: nothing was changed.`;
+      return null;
+    }
+    return send(command);
+  }
+
   async function send(command) {
     message.textContent = '';
+    const before = view.status;
     try {
       view = await api('POST', `/api/campaigns/${encodeURIComponent(id)}/commands`, {
         body: command,
@@ -125,6 +138,11 @@ export function mountCampaign(main, params, meta) {
       });
       fill(panel);
       renderView();
+      message.textContent =
+        command.type === 'UPDATE'
+          ? `Saved: ${Object.keys(command.patch ?? {}).join(', ') || 'nothing'} changed.`
+          : `${commandLabel(command.type)} done: ${before === view.status ? `still ${view.status}` : `${before} → ${view.status}`}.`;
+      message.focus(); // not the button just pressed, which may now be refused
       await refreshTimeline();
       return null;
     } catch (error) {
@@ -197,7 +215,7 @@ export function mountCampaign(main, params, meta) {
   }
 
   async function remove() {
-    if (!confirm(`Delete “${view.name}”?`)) return;
+    if (!confirm(`Delete “${view.name}”?\n\nThe campaign and its history are removed for good; its id is never used again.`)) return;
     try {
       await api('DELETE', `/api/campaigns/${encodeURIComponent(id)}`, { headers: { 'If-Match': `"${view.version}"` } });
       location.assign('#/');

@@ -1,5 +1,6 @@
 import { api, ApiError, newKey } from '../api.js';
 import { debounce, fill, h } from '../dom.js';
+import { consequenceOf } from '../consequences.js';
 import { commandLabel, formatDate, relative, statusClass } from '../format.js';
 
 const FIRST_TABS = ['Active', 'Scheduled', 'Draft', 'Paused', 'Expired'];
@@ -157,6 +158,9 @@ export function mountList(main, params, meta) {
     const ids = [...selected];
     if (ids.length === 0) return;
     const type = bulkCommand.value;
+    const chosen = items.filter((i) => selected.has(i.id));
+    const consequences = [...new Set(chosen.map((i) => (type === 'DELETE' ? 'Deleted campaigns and their history are removed for good.' : consequenceOf(i.preset, type))).filter(Boolean))];
+    if (consequences.length > 0 && !confirm(`${commandLabel(type)} ${ids.length} campaign${ids.length === 1 ? '' : 's'}?\n\n${consequences.join('\n\n')}`)) return;
     bulkApply.disabled = true;
     try {
       const { results } = await api('POST', '/api/campaigns/bulk', {
