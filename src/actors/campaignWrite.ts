@@ -105,5 +105,12 @@ export function commandDetail(command: CampaignCommand, before?: CampaignContext
     const value = command.patch[field];
     if (value !== undefined) patch[field] = toIso(value);
   }
-  return { patch };
+  if (!before) return { patch };
+  // what each patched field held before, so history says "from → to"
+  const previous: Record<string, unknown> = {};
+  for (const field of Object.keys(command.patch) as (keyof typeof command.patch & keyof CampaignContext)[]) {
+    const value = before[field];
+    previous[field] = (DATE_FIELDS as readonly string[]).includes(field) ? toIso(value as number | null) : (value ?? null);
+  }
+  return { patch, before: previous };
 }

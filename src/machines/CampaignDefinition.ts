@@ -133,7 +133,11 @@ export type OnResume = z.infer<typeof OnResume>;
 
 /** Fields of a definition that UPDATE may change (everything but the preset). */
 const editableShape = {
-  name: z.string().trim().min(1, 'name must not be empty').max(200),
+  name: z
+    .string({ error: (issue) => (issue.input === undefined ? 'name is required' : 'name must be text') })
+    .trim()
+    .min(1, 'name must not be empty')
+    .max(200, 'name must be at most 200 characters'),
   startAt: Instant.nullable(),
   endAt: Instant.nullable(),
   visibleAt: Instant.nullable(),

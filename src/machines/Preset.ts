@@ -4,7 +4,7 @@ import { PHASES, type Phase } from './phase.js';
 
 export const PRESET_NAMES = ['journey', 'discount', 'gifting', 'franchise'] as const;
 export const PresetName = z.enum(PRESET_NAMES, {
-  error: `preset must be one of ${PRESET_NAMES.join(', ')}`,
+  error: (issue) => (issue.input === undefined ? `preset is required: one of ${PRESET_NAMES.join(', ')}` : `preset must be one of ${PRESET_NAMES.join(', ')}`),
 });
 export type PresetName = z.infer<typeof PresetName>;
 

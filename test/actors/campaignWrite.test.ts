@@ -55,4 +55,13 @@ describe('commandDetail', () => {
     expect(commandDetail(CampaignCommand.parse({ type: 'SYSTEM_FAULT', reason: 'mailer down' }))).toEqual({ reason: 'mailer down' });
     expect(commandDetail(CampaignCommand.parse({ type: 'PAUSE' }))).toBeNull();
   });
+
+  it("keeps what an UPDATE's fields held before, so history can say from → to", () => {
+    const before = campaignLogic.start(discount({ name: 'Old name', labels: ['a'] })).context;
+    const update = CampaignCommand.parse({ type: 'UPDATE', patch: { name: 'New name', endAt: '2026-02-01T10:00:00+01:00', labels: ['b'] } });
+    expect(commandDetail(update, before)).toEqual({
+      patch: { name: 'New name', endAt: '2026-02-01T09:00:00.000Z', labels: ['b'] },
+      before: { name: 'Old name', endAt: before.endAt === null ? null : new Date(before.endAt).toISOString(), labels: ['a'] },
+    });
+  });
 });

@@ -115,6 +115,15 @@ describe('JSON API', () => {
       expect((await s.request('GET', '/api/campaigns?preset=coupon')).status).toBe(400);
       expect((await s.request('GET', '/api/campaigns?limit=0')).status).toBe(400);
       expect((await s.request('GET', '/api/counts?preset=nope')).status).toBe(400);
+      const empty = await s.request('POST', '/api/campaigns', { body: {} });
+      expect(empty.status).toBe(400);
+      expect(empty.body.message).toContain('name is required');
+      expect(empty.body.message).toContain('preset is required');
+      expect(empty.body.message).not.toContain('expected string');
+      const badCursor = await s.request('GET', '/api/changes', { headers: { 'Last-Event-ID': 'abc' } });
+      expect(badCursor.status).toBe(400);
+      expect(JSON.stringify(badCursor.body)).not.toContain('pattern'); // no regex in an error body
+      expect(badCursor.body.message).toContain('Last-Event-ID must be a change sequence number');
       const unknown = await s.request('GET', '/api/campaigns?status=Actve');
       expect(unknown.status).toBe(400); // an unknown status is a typo, not an empty list
       expect(unknown.body.message).toContain('unknown status "Actve"; one of Designing, Scheduled, Active');

@@ -70,7 +70,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await classes(stateBox('campaign.published.running.intake.accepting')).toMatch(/\bactive\b/);
     await classes(stateBox('campaign.published.running.processing.active')).toMatch(/\bactive\b/);
     await classes(stateBox('campaign.draft')).not.toMatch(/\bactive\b/);
-    await text(page.getByTestId('history')).toContain('ACTIVATE');
+    await text(page.getByTestId('history')).toContain('Activate');
   });
 
   it('greys out a refused action and shows its reason on hover and focus', async () => {
@@ -103,7 +103,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await live();
     await page.locator('[data-command="PAUSE"]').focus();
     await s.rt.send(c.id, { type: 'UPDATE', patch: { labels: ['edited elsewhere'] } });
-    await text(page.getByTestId('history')).toContain('UPDATE');
+    await text(page.getByTestId('history')).toContain('Labels: none → edited elsewhere');
     expect(await page.evaluate('document.activeElement && document.activeElement.dataset.command')).toBe('PAUSE');
   });
 
@@ -118,7 +118,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await s.clock.advanceTo('2026-03-02T10:00:00Z');
     await text(badge()).toBe('Active');
     await classes(stateBox('campaign.published.running')).toMatch(/\bactive\b/);
-    await text(page.getByTestId('history')).toContain('startAt');
+    await text(page.getByTestId('history')).toContain('Start date');
 
     await s.rt.send(c.id, { type: 'PAUSE' });
     await text(badge()).toBe('Paused');
@@ -282,7 +282,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await page.locator('[data-command="PAUSE"]').click(); // undone by Resume: not asked
     await text(page.getByTestId('message')).toBe('Pause done: Active → Paused.');
     expect(dialogs).toEqual([]);
-    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null)).toBe('message');
+    await poll(() => page.evaluate('document.activeElement?.getAttribute("data-testid") ?? null')).toBe('message');
 
     await page.locator('[data-command="CANCEL"]').click(); // dismissed: nothing happens
     expect(dialogs[0]).toContain('permanent — there’s no undo');
@@ -298,6 +298,29 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
       acceptDialogs = false;
       dialogs.splice(0);
     }
+  });
+
+  it('speaks the user’s words: dates by name, who made a change, what an edit changed from and to', async () => {
+    const c = (
+      await s.request<CampaignView>('POST', '/api/campaigns', { body: { preset: 'discount', name: 'Before', startAt: '2026-03-05T09:00:00Z', endAt: '2026-03-09T09:00:00Z' } })
+    ).body;
+    await s.request('POST', `/api/campaigns/${c.id}/commands`, { body: { type: 'PUBLISH' } });
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(c.id)}`);
+    await live();
+    await text(page.getByTestId('forecast')).toContain('Start date');
+    await text(page.getByTestId('forecast')).toContain('End date');
+    await text(page.locator('.fact', { hasText: 'Next date' })).toContain('Start date');
+    await page.locator('[data-command="UPDATE"]').click();
+    const form = page.getByTestId('edit-form');
+    await form.getByLabel('Name').fill('After');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await text(page.getByTestId('message')).toBe('Saved: name changed.');
+    const latest = page.getByTestId('history').locator('li').first();
+    await text(latest).toContain('Edit');
+    await text(latest).toContain('by a user (request');
+    await text(latest).toContain('status unchanged (Scheduled)');
+    await text(latest).toContain('Name: Before → After');
+    expect(await page.getByTestId('history').textContent()).not.toMatch(/startAt|UPDATE|Scheduled → Scheduled/);
   });
 
   it('links the API reference from the header; /docs renders every operation offline', async () => {

@@ -42,3 +42,66 @@ export const splitList = (text) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+
+const EVENT_WORDS = {
+  startAt: 'Start date',
+  endAt: 'End date',
+  visibleAt: 'Visible date',
+  occurrenceStart: 'Occurrence starts',
+  occurrenceEnd: 'Occurrence ends',
+  CREATE: 'Created',
+  DELETE: 'Deleted',
+  SYSTEM_FAULT: 'System fault',
+  SYSTEM_RECOVER: 'Recovered',
+  AUDIENCE_LIST_LOADED: 'Audience list loaded',
+};
+
+/** A change's event in words: "End date", "Occurrence starts", "Pause". */
+export const eventLabel = (event) => EVENT_WORDS[event] ?? commandLabel(event);
+
+const FIELD_WORDS = {
+  name: 'Name',
+  startAt: 'Start',
+  endAt: 'End',
+  visibleAt: 'Visible from',
+  timezone: 'Time zone',
+  products: 'Products',
+  labels: 'Labels',
+  audience: 'Audience',
+  recurrence: 'Repeats',
+  content: 'Content',
+  onResume: 'After a pause',
+};
+
+/** A definition field's value in words (dates formatted, lists joined, nothing as "none"). */
+export function fieldValue(field, value) {
+  if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return 'none';
+  if (['startAt', 'endAt', 'visibleAt'].includes(field)) return formatDate(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : (v.id ?? JSON.stringify(v)))).join(', ');
+  if (field === 'recurrence') return `${value.rule} for ${value.duration}`;
+  if (field === 'audience') return value.mode ?? JSON.stringify(value);
+  if (typeof value === 'object') return 'changed';
+  return String(value);
+}
+
+/** What an UPDATE (its `detail.patch`, and `detail.before` when recorded) or an extending RESUME changed: ["End: Mar 1 → Mar 3", …]. */
+export function changedFields(detail) {
+  if (!detail || typeof detail !== 'object') return [];
+  if (detail.extended) {
+    return Object.entries(detail.extended).map(([field, { from, to }]) => `${eventLabel(field)} moved: ${formatDate(from)} → ${formatDate(to)}`);
+  }
+  if (!detail.patch) return [];
+  return Object.entries(detail.patch).map(([field, value]) => {
+    const label = FIELD_WORDS[field] ?? field;
+    return detail.before && field in detail.before
+      ? `${label}: ${fieldValue(field, detail.before[field])} → ${fieldValue(field, value)}`
+      : `${label}: ${fieldValue(field, value)}`;
+  });
+}
+
+/** Who made a change: the user (with the request's id), the system, or a date that fell due. */
+export function changeSource(change) {
+  if (change.source === 'timer') return 'date fell due';
+  const who = change.source === 'system' ? 'by the system' : 'by a user';
+  return change.commandId ? `${who} (request ${change.commandId})` : who;
+}

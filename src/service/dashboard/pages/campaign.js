@@ -2,7 +2,7 @@ import { api, ApiError, newKey } from '../api.js';
 import { debounce, fill, h } from '../dom.js';
 import { definitionFields } from '../fields.js';
 import { consequenceOf } from '../consequences.js';
-import { commandLabel, formatDate, fromLocalInput, relative, statusClass } from '../format.js';
+import { changedFields, changeSource, commandLabel, eventLabel, formatDate, fromLocalInput, relative, statusClass } from '../format.js';
 import { createChart } from '../statechart.js';
 
 const ORDER = ['ACTIVATE', 'PUBLISH', 'ACTIVATE_NOW', 'PAUSE', 'RESUME', 'FREEZE', 'CLOSE', 'REACTIVATE', 'END', 'CANCEL', 'ARCHIVE', 'ABORT', 'UPDATE'];
@@ -60,7 +60,7 @@ export function mountCampaign(main, params, meta) {
       v.visibleAt || presetOf(v)?.fields.visibleAt ? fact('Visible from', formatDate(v.visibleAt)) : null,
       fact('Starts', formatDate(v.startAt)),
       fact(v.preset === 'gifting' ? 'Expires' : 'Ends', formatDate(v.endAt)),
-      fact('Next timer', v.nextTimer ? `${v.nextTimer.event} at ${formatDate(v.nextTimer.at)} (${relative(v.nextTimer.at)})` : '—'),
+      fact('Next date', v.nextTimer ? `${eventLabel(v.nextTimer.event)}: ${formatDate(v.nextTimer.at)} (${relative(v.nextTimer.at)})` : '—'),
       v.recurrence ? fact('Repeats', `${v.recurrence.rule} for ${v.recurrence.duration}`) : null,
       v.timezone ? fact('Time zone', v.timezone) : null,
       v.labels.length > 0 ? fact('Labels', v.labels.join(', ')) : null,
@@ -232,9 +232,15 @@ export function mountCampaign(main, params, meta) {
           'li',
           { class: `entry source-${c.source}` },
           h('time', { datetime: c.at, title: c.at }, formatDate(c.at)),
-          h('span', { class: 'event' }, c.event),
-          h('span', { class: 'source' }, c.source),
-          h('span', { class: 'transition' }, c.from ? `${c.from} → ${c.to ?? 'deleted'}` : `→ ${c.to}`),
+          h('span', { class: 'event', title: c.event }, eventLabel(c.event)),
+          h('span', { class: 'source' }, changeSource(c)),
+          h(
+            'span',
+            { class: 'transition' },
+            !c.from ? `→ ${c.to}` : c.from === c.to ? `status unchanged (${c.to})` : `${c.from} → ${c.to ?? 'deleted'}`,
+          ),
+          changedFields(c.detail).map((line) => h('span', { class: 'changed' }, line)),
+          c.detail?.reason ? h('span', { class: 'changed' }, `Reason: ${c.detail.reason}`) : null,
           c.dueAt ? h('span', { class: 'due' }, `due ${formatDate(c.dueAt)}, fired ${formatDate(c.at)} (+${Date.parse(c.at) - Date.parse(c.dueAt)} ms)`) : null,
         ),
       ),
@@ -247,7 +253,7 @@ export function mountCampaign(main, params, meta) {
       items.length === 0
         ? h('li', { class: 'muted' }, 'Nothing ahead: no date will change this campaign unless someone acts.')
         : items.map((f) =>
-            h('li', {}, h('time', { datetime: f.at, title: f.at }, formatDate(f.at)), h('span', { class: 'muted' }, ` ${relative(f.at)} `), h('span', { class: 'event' }, f.event), h('span', { class: 'transition' }, `${f.from} → ${f.to}`)),
+            h('li', {}, h('time', { datetime: f.at, title: f.at }, formatDate(f.at)), h('span', { class: 'muted' }, ` ${relative(f.at)} `), h('span', { class: 'event', title: f.event }, eventLabel(f.event)), h('span', { class: 'transition' }, f.from === f.to ? ` status stays ${f.to}` : ` ${f.from} → ${f.to}`)),
           ),
     );
   }

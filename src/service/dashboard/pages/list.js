@@ -1,7 +1,7 @@
 import { api, ApiError, newKey } from '../api.js';
 import { debounce, fill, h } from '../dom.js';
 import { consequenceOf } from '../consequences.js';
-import { commandLabel, formatDate, relative, statusClass } from '../format.js';
+import { commandLabel, eventLabel, formatDate, relative, statusClass } from '../format.js';
 
 const FIRST_TABS = ['Active', 'Scheduled', 'Draft', 'Paused', 'Expired'];
 const PAGE_SIZE = 50;
@@ -61,7 +61,7 @@ export function mountList(main, params, meta) {
       h(
         'thead',
         {},
-        h('tr', {}, h('th', { class: 'check' }, selectAll), ['Name', 'Preset', 'Status', 'Starts', 'Ends', 'Next timer'].map((t) => h('th', {}, t))),
+        h('tr', {}, h('th', { class: 'check' }, selectAll), ['Name', 'Preset', 'Status', 'Starts', 'Ends', 'Next date'].map((t) => h('th', {}, t))),
       ),
       tbody,
     ),
@@ -105,7 +105,7 @@ export function mountList(main, params, meta) {
       h('td', {}, h('span', { class: statusClass(view.status) }, view.status)),
       h('td', { title: view.startAt ?? '' }, formatDate(view.startAt)),
       h('td', { title: view.endAt ?? '' }, formatDate(view.endAt)),
-      h('td', {}, view.nextTimer ? `${view.nextTimer.event} ${relative(view.nextTimer.at)}` : '—'),
+      h('td', {}, view.nextTimer ? `${eventLabel(view.nextTimer.event)} ${relative(view.nextTimer.at)}` : '—'),
     );
   }
 
