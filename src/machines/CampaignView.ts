@@ -43,6 +43,9 @@ export const CampaignView = z
     refusals: z
       .partialRecord(z.union([UserCommand, z.literal('DELETE')]), z.string())
       .meta({ description: 'Why each other command of the preset is refused now (and DELETE, when deleting is refused)' }),
+    needs: z
+      .partialRecord(UserCommand, z.string())
+      .meta({ description: 'Commands in `actions` that are accepted only with a payload, and what they need (REACTIVATE of an ended campaign: new dates)' }),
     editable: z.enum(['full', 'restricted', 'none']),
     deletable: z.boolean(),
     startAt: Iso.nullable(),
@@ -91,11 +94,11 @@ export interface ViewMeta {
 export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, timers?: readonly ArmedTimer[]): CampaignView {
   const c = snapshot.context;
   const d = capabilities(snapshot, timers);
-  let commands: Pick<CampaignView, 'actions' | 'refusals'> | undefined;
+  let commands: Pick<CampaignView, 'actions' | 'refusals' | 'needs'> | undefined;
   const asked = () => {
     if (!commands) {
-      const { actions, refusals } = commandsNow(snapshot, now, d.phase);
-      commands = { actions, refusals: d.deletable ? refusals : { ...refusals, DELETE: deleteRefusal(c.preset, d.status) } };
+      const { actions, refusals, needs } = commandsNow(snapshot, now, d.phase);
+      commands = { actions, needs, refusals: d.deletable ? refusals : { ...refusals, DELETE: deleteRefusal(c.preset, d.status) } };
     }
     return commands;
   };
@@ -134,5 +137,6 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
   return Object.defineProperties(view, {
     actions: { enumerable: true, get: () => asked().actions },
     refusals: { enumerable: true, get: () => asked().refusals },
+    needs: { enumerable: true, get: () => asked().needs },
   }) as CampaignView;
 }

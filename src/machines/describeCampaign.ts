@@ -37,6 +37,8 @@ export interface CampaignDescription {
   actions: UserCommandType[];
   /** For each user command of the preset that is refused now, the reason. */
   refusals: Partial<Record<UserCommandType, string>>;
+  /** Commands accepted only with a payload (REACTIVATE of an ended campaign with new dates): what they need, in words. */
+  needs: Partial<Record<UserCommandType, string>>;
   nextTimer: ArmedTimer | null;
 }
 
@@ -52,7 +54,7 @@ export function presetCommands(preset: keyof typeof presets): UserCommandType[] 
 }
 
 /** What a snapshot means without asking any command: status and capabilities (cheap). */
-export type CampaignCapabilities = Omit<CampaignDescription, 'actions' | 'refusals'>;
+export type CampaignCapabilities = Omit<CampaignDescription, 'actions' | 'refusals' | 'needs'>;
 
 export function capabilities(snapshot: CampaignSnapshot, timers: readonly ArmedTimer[] = armedTimers(snapshot)): CampaignCapabilities {
   const preset = presets[snapshot.context.preset];
@@ -78,16 +80,24 @@ export function commandsNow(
   snapshot: CampaignSnapshot,
   at: number,
   phase: Phase = phaseOf(snapshot.value),
-): Pick<CampaignDescription, 'actions' | 'refusals'> {
+): Pick<CampaignDescription, 'actions' | 'refusals' | 'needs'> {
   const actions: UserCommandType[] = [];
   const refusals: CampaignDescription['refusals'] = {};
+  const needs: CampaignDescription['needs'] = {};
   for (const command of presetCommands(snapshot.context.preset)) {
     const reason = refusalReason(snapshot, probe(command, at), phase);
     if (reason === null) actions.push(command);
-    else refusals[command] = reason;
+    else if (command === 'REACTIVATE' && refusalReason(snapshot, withNewDates(at), phase) === null) {
+      // refused as it is, accepted with new dates: offered, saying what it needs (no dead end)
+      actions.push(command);
+      needs[command] = 'new dates: an end date in the future';
+    } else refusals[command] = reason;
   }
-  return { actions: actions.sort(), refusals };
+  return { actions: actions.sort(), refusals, needs };
 }
+
+/** REACTIVATE with a run a year long from `at`: whether new dates would make it acceptable. */
+const withNewDates = (at: number): CampaignEvent => ({ type: 'REACTIVATE', at, startAt: at, endAt: at + 365 * 86_400_000 }) as CampaignEvent;
 
 /**
  * Status, intake, capabilities, allowed actions and refusal reasons of a snapshot at `at`.

@@ -323,6 +323,27 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     expect(await page.getByTestId('history').textContent()).not.toMatch(/startAt|UPDATE|Scheduled → Scheduled/);
   });
 
+  it('has no dead end: an Expired discount offers Reactivate with a form that asks for the new dates', async () => {
+    const endAt = new Date(s.clock.now() + 30 * 60_000).toISOString();
+    const c = (await s.request<CampaignView>('POST', '/api/campaigns', { body: { preset: 'discount', name: 'Flash', endAt } })).body;
+    await s.request('POST', `/api/campaigns/${c.id}/commands`, { body: { type: 'PUBLISH' } });
+    await s.clock.advanceTo(endAt);
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(c.id)}`);
+    await live();
+    await text(badge()).toBe('Expired');
+    const reactivate = page.locator('[data-command="REACTIVATE"]');
+    expect(await reactivate.getAttribute('aria-disabled')).toBeNull();
+    await reactivate.click();
+    const form = page.getByTestId('reactivate-form');
+    await text(form).toContain('Reactivating needs new dates: an end date in the future.');
+    // ten days ahead, in the browser's local time (what a datetime-local input holds)
+    const local = await page.evaluate(`(() => { const d = new Date(${s.clock.now() + 10 * 86_400_000}); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); })()`);
+    await form.getByLabel('New end').fill(String(local));
+    await form.getByRole('button', { name: 'Reactivate' }).click();
+    await text(badge()).toBe('Active');
+    await text(page.getByTestId('message')).toBe('Reactivate done: Expired → Active.');
+  });
+
   it('links the API reference from the header; /docs renders every operation offline', async () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));

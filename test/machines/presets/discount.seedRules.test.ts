@@ -573,7 +573,11 @@ describe('discount — Expired Status', () => {
     const h = await runtimes.setup();
     const id = await reach(h, 'Active');
     await h.clock.advanceTo(END);
-    expect((await h.rt.get(id)).refusals.REACTIVATE).toMatch(/Set new dates/);
+    const expired = await h.rt.get(id);
+    // no dead end: Reactivate is offered, saying it needs new dates; sent without them it is refused, saying so
+    expect(expired.actions).toContain('REACTIVATE');
+    expect(expired.needs.REACTIVATE).toMatch(/new dates/);
+    expect(expired.refusals.REACTIVATE).toBeUndefined();
     await expectRefusedUnchanged(h.rt, id, () => h.rt.send(id, { type: 'REACTIVATE' }), {
       command: 'REACTIVATE',
       status: 'Expired',

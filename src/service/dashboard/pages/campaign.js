@@ -184,12 +184,14 @@ export function mountCampaign(main, params, meta) {
   }
 
   function openReactivate() {
+    const needs = view.needs?.REACTIVATE ?? null;
     const start = h('input', { type: 'datetime-local', name: 'startAt' });
-    const end = h('input', { type: 'datetime-local', name: 'endAt' });
+    const end = h('input', { type: 'datetime-local', name: 'endAt', required: Boolean(needs) });
     const form = h(
       'form',
       {
         class: 'definition inline',
+        'data-testid': 'reactivate-form',
         onsubmit: async (e) => {
           e.preventDefault();
           const command = { type: 'REACTIVATE' };
@@ -198,8 +200,9 @@ export function mountCampaign(main, params, meta) {
           await send(command);
         },
       },
-      h('label', { class: 'field' }, h('span', { class: 'label' }, 'New start (optional)'), start),
-      h('label', { class: 'field' }, h('span', { class: 'label' }, 'New end (optional)'), end),
+      needs ? h('p', { class: 'hint' }, `Reactivating needs ${needs}.`) : null,
+      h('label', { class: 'field' }, h('span', { class: 'label' }, 'New start (empty: now)'), start),
+      h('label', { class: 'field' }, h('span', { class: 'label' }, needs ? 'New end' : 'New end (optional)'), end),
       h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Reactivate'), h('button', { type: 'button', class: 'secondary', onclick: () => fill(panel) }, 'Cancel')),
     );
     fill(panel, form);
