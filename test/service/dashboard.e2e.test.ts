@@ -230,12 +230,12 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
   });
 
   it('offers the pause policy where the preset has it: a discount created to extend its dates on resume', async () => {
-    await page.goto(`${s.url}/#/new`);
+    await page.goto(`${s.url}/#/new?preset=gifting`);
     await live();
-    await page.locator('[data-preset="gifting"]').click();
+    await attribute(page.locator('[data-preset="gifting"]'), 'aria-current').toBe('page');
     expect(await page.getByTestId('create-form').getByLabel('After a pause').count()).toBe(0); // gifting keeps its dates
-    await page.goto(`${s.url}/#/new`);
     await page.locator('[data-preset="discount"]').click();
+    await attribute(page.locator('[data-preset="discount"]'), 'aria-current').toBe('page'); // the discount form is the one shown
     const form = page.getByTestId('create-form');
     await form.getByLabel('Name').fill('Weekend deal');
     await form.getByLabel('After a pause').selectOption('extend');
