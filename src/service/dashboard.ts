@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
@@ -29,12 +30,20 @@ export const CONTENT_SECURITY_POLICY = [
 
 const SAFE_PATH = /^(?:[\w-]+\/)*[\w-]+\.[a-z]+$/;
 
-/** Serves `/` (index.html) and `/dashboard/<file>` from {@link DASHBOARD_DIR}; anything else is null. */
+/** Browser modules the dashboard imports from npm packages, served as they ship (ES modules, no build step). */
+const VENDOR: Record<string, string> = {
+  tz: dirname(createRequire(import.meta.url).resolve('@date-fns/tz/package.json')),
+};
+
+/** Serves `/` (index.html), `/dashboard/<file>` from {@link DASHBOARD_DIR} and `/dashboard/vendor/<package>/<module>.js`; anything else is null. */
 export async function serveDashboard(c: Context): Promise<Response | null> {
   const path = c.req.path === '/' ? 'index.html' : c.req.path.replace(/^\/dashboard\//, '');
   if (path === c.req.path || !SAFE_PATH.test(path)) return null;
-  const file = resolve(DASHBOARD_DIR, path);
-  if (relative(DASHBOARD_DIR, file).split(sep).includes('..')) return null;
+  const vendor = /^vendor\/(\w+)\/(.+\.js)$/.exec(path);
+  const root = vendor ? VENDOR[vendor[1]!] : DASHBOARD_DIR;
+  if (!root) return null;
+  const file = resolve(root, vendor ? vendor[2]! : path);
+  if (relative(root, file).split(sep).includes('..')) return null;
   const type = TYPES[file.slice(file.lastIndexOf('.'))];
   if (!type) return null;
   let content: Buffer;

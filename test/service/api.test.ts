@@ -374,6 +374,11 @@ describe('JSON API', () => {
       expect(index.headers.get('content-type')).toContain('text/html');
       expect(index.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(await index.text()).toContain('/dashboard/app.js');
+      // the time-zone module comes from its npm package as it ships; nothing else of node_modules is reachable
+      expect((await fetch(`${s.url}/dashboard/vendor/tz/index.js`)).status).toBe(200);
+      expect((await fetch(`${s.url}/dashboard/vendor/tz/package.json`)).status).toBe(404);
+      expect((await fetch(`${s.url}/dashboard/vendor/zod/index.js`)).status).toBe(404);
+      expect((await fetch(`${s.url}/dashboard/vendor/tz/%2e%2e/%2e%2e/zod/index.js`)).status).toBe(404);
       const js = await fetch(`${s.url}/dashboard/pages/campaign.js`);
       expect(js.headers.get('content-type')).toContain('text/javascript');
       for (const path of ['/dashboard/%2e%2e/api.ts', '/dashboard/..%2fapi.ts', '/dashboard/nothing.js', '/dashboard/app.ts']) {

@@ -344,6 +344,35 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await text(page.getByTestId('message')).toBe('Reactivate done: Expired → Active.');
   });
 
+  it('enters and shows every date in the campaign’s time zone, labelled, whatever the browser’s zone; the viewer’s time on hover', async () => {
+    const context = await browser.newContext({ timezoneId: 'America/New_York', locale: 'en-US' });
+    const ny = await context.newPage();
+    try {
+      await ny.goto(`${s.url}/#/new?preset=discount`);
+      await attribute(ny.locator('[data-preset="discount"]'), 'aria-current').toBe('page');
+      const form = ny.getByTestId('create-form');
+      await form.getByLabel('Name').fill('Berlin morning');
+      await form.getByLabel('Time zone').fill('Europe/Berlin');
+      await poll(() => form.getByTestId('zone-note').first().textContent()).toBe('in Europe/Berlin');
+      await form.getByLabel('Starts').fill('2026-03-10T09:00');
+      await form.getByLabel('Ends').fill('2026-04-10T09:00'); // after the change to summer time (29 March)
+      await form.getByRole('button', { name: /Create discount campaign/ }).click();
+      await poll(async () => ny.url()).toMatch(/#\/campaigns\//);
+      const id = decodeURIComponent(ny.url().split('#/campaigns/')[1]!);
+      const stored = (await s.request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(id)}`)).body;
+      expect(stored).toMatchObject({ timezone: 'Europe/Berlin', startAt: '2026-03-10T08:00:00.000Z', endAt: '2026-04-10T07:00:00.000Z' });
+      const starts = ny.locator('.fact', { hasText: 'Starts' }).locator('dd');
+      await text(starts).toMatch(/Mar 10, 2026, 9:00\s?AM GMT\+1/);
+      await text(ny.locator('.fact', { hasText: 'Ends' }).locator('dd')).toMatch(/Apr 10, 2026, 9:00\s?AM GMT\+2/);
+      expect(await starts.getAttribute('title')).toMatch(/Your time: Mar 10, 2026, 4:00:00\s?AM EDT/);
+      // the edit form shows the dates as they were typed, in the campaign's zone
+      await ny.locator('[data-command="UPDATE"]').click();
+      expect(await ny.getByTestId('edit-form').getByLabel('Starts').inputValue()).toBe('2026-03-10T09:00');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('links the API reference from the header; /docs renders every operation offline', async () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));

@@ -1,5 +1,6 @@
 import { h } from './dom.js';
-import { fromLocalInput, splitList, toLocalInput } from './format.js';
+import { splitList } from './format.js';
+import { browserZone, fromZoneInput, toZoneInput } from './zone.js';
 
 /**
  * The definition fields a preset understands, as labelled inputs. `read()` returns the values the
@@ -16,15 +17,36 @@ export function definitionFields(preset, initial = {}) {
     input.name = name;
     return h('label', { class: 'field' }, h('span', { class: 'label' }, label), input, hint ? h('span', { class: 'hint' }, hint) : null, errors[name]);
   };
-  const date = (name) => h('input', { type: 'datetime-local', value: toLocalInput(initial[name]) });
+  // dates are typed as wall time in the campaign's zone (the Time zone field, else the browser's)
+  const initialZone = initial.timezone || browserZone();
+  const zoneNotes = [];
+  const zoneNote = () => {
+    const note = h('span', { class: 'zone-note', 'data-testid': 'zone-note' }, `in ${initialZone}`);
+    zoneNotes.push(note);
+    return note;
+  };
+  const date = (name) => h('input', { type: 'datetime-local', value: toZoneInput(initial[name], initialZone) });
+  const dateField = (name, label, hint) => field(name, h('span', {}, `${label} `, zoneNote()), date(name), hint);
   const nodes = [
     field('name', 'Name', h('input', { type: 'text', required: true, maxlength: 200, value: initial.name ?? '' })),
-    preset.fields.visibleAt ? field('visibleAt', 'Visible from', date('visibleAt'), 'shown to franchisees before the start') : null,
+    preset.fields.visibleAt ? dateField('visibleAt', 'Visible from', 'shown to franchisees before the start') : null,
     preset.fields.startAt
-      ? field('startAt', 'Starts', date('startAt'), preset.requires.includes('dates') ? 'needed to publish' : `empty: starts on ${preset.activation.toLowerCase()}`)
+      ? dateField('startAt', 'Starts', preset.requires.includes('dates') ? 'needed to publish' : `empty: starts on ${preset.activation.toLowerCase()}`)
       : null,
-    field('endAt', preset.name === 'gifting' ? 'Expires' : 'Ends', date('endAt'), preset.requires.includes('dates') ? 'needed to publish' : null),
-    field('timezone', 'Time zone', h('input', { type: 'text', placeholder: 'Europe/Berlin', value: initial.timezone ?? '' })),
+    dateField('endAt', preset.name === 'gifting' ? 'Expires' : 'Ends', preset.requires.includes('dates') ? 'needed to publish' : null),
+    field(
+      'timezone',
+      'Time zone',
+      h('input', {
+        type: 'text',
+        placeholder: browserZone(),
+        value: initial.timezone ?? '',
+        oninput: (e) => {
+          for (const note of zoneNotes) note.textContent = `in ${e.target.value.trim() || browserZone()}`;
+        },
+      }),
+      'e.g. Europe/Berlin; the dates above are typed in it',
+    ),
     preset.name === 'journey'
       ? field(
           'audience',
@@ -77,8 +99,16 @@ export function definitionFields(preset, initial = {}) {
     },
     read() {
       const values = { name: inputs.name.value.trim() };
-      for (const name of ['startAt', 'endAt', 'visibleAt']) if (inputs[name]) values[name] = fromLocalInput(inputs[name].value);
       values.timezone = inputs.timezone.value.trim() || null;
+      const zone = values.timezone ?? browserZone();
+      for (const name of ['startAt', 'endAt', 'visibleAt']) {
+        if (!inputs[name]) continue;
+        try {
+          values[name] = fromZoneInput(inputs[name].value, zone);
+        } catch {
+          values[name] = inputs[name].value; // an unknown zone: the API says what is wrong
+        }
+      }
       if (inputs.audience) values.audience = inputs.audience.value ? { ...(initial.audience ?? {}), mode: inputs.audience.value } : null;
       values.products = splitList(inputs.products.value);
       values.labels = splitList(inputs.labels.value);

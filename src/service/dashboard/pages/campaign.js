@@ -2,8 +2,9 @@ import { api, ApiError, newKey } from '../api.js';
 import { debounce, fill, h } from '../dom.js';
 import { definitionFields } from '../fields.js';
 import { consequenceOf } from '../consequences.js';
-import { changedFields, changeSource, commandLabel, eventLabel, formatDate, fromLocalInput, relative, statusClass } from '../format.js';
+import { changedFields, changeSource, commandLabel, eventLabel, formatDate, relative, statusClass } from '../format.js';
 import { createChart } from '../statechart.js';
+import { formatInZone, fromZoneInput, viewerTime, zoneOf } from '../zone.js';
 
 const ORDER = ['ACTIVATE', 'PUBLISH', 'ACTIVATE_NOW', 'PAUSE', 'RESUME', 'FREEZE', 'CLOSE', 'REACTIVATE', 'END', 'CANCEL', 'ARCHIVE', 'ABORT', 'UPDATE'];
 
@@ -50,19 +51,25 @@ export function mountCampaign(main, params, meta) {
     badge.className = statusClass(v.status);
     badge.textContent = v.status;
     sub.textContent = `${presetOf(v)?.title ?? v.preset} · version ${v.version} · id ${v.id}`;
-    const fact = (label, value) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', {}, value));
+    const fact = (label, value, title) => h('div', { class: 'fact' }, h('dt', {}, label), h('dd', { title }, value));
+    const zone = zoneOf(v);
+    const at = (label, iso) => fact(label, formatInZone(iso, zone), viewerTime(iso));
     fill(
       facts,
       fact('Intake', v.intake ?? '—'),
       fact('Accepts audience', yesNo(v.acceptsAudience)),
       fact('Processing', yesNo(v.processing)),
       fact('Visible', yesNo(v.visible)),
-      v.visibleAt || presetOf(v)?.fields.visibleAt ? fact('Visible from', formatDate(v.visibleAt)) : null,
-      fact('Starts', formatDate(v.startAt)),
-      fact(v.preset === 'gifting' ? 'Expires' : 'Ends', formatDate(v.endAt)),
-      fact('Next date', v.nextTimer ? `${eventLabel(v.nextTimer.event)}: ${formatDate(v.nextTimer.at)} (${relative(v.nextTimer.at)})` : '—'),
+      v.visibleAt || presetOf(v)?.fields.visibleAt ? at('Visible from', v.visibleAt) : null,
+      at('Starts', v.startAt),
+      at(v.preset === 'gifting' ? 'Expires' : 'Ends', v.endAt),
+      fact(
+        'Next date',
+        v.nextTimer ? `${eventLabel(v.nextTimer.event)}: ${formatInZone(v.nextTimer.at, zone)} (${relative(v.nextTimer.at)})` : '—',
+        v.nextTimer ? viewerTime(v.nextTimer.at) : null,
+      ),
       v.recurrence ? fact('Repeats', `${v.recurrence.rule} for ${v.recurrence.duration}`) : null,
-      v.timezone ? fact('Time zone', v.timezone) : null,
+      fact('Time zone', v.timezone ?? `${zone} (not set: your browser's)`),
       v.labels.length > 0 ? fact('Labels', v.labels.join(', ')) : null,
       v.products.length > 0 ? fact('Products', v.products.map((p) => (typeof p === 'string' ? p : p.id)).join(', ')) : null,
       v.fault ? fact('Fault', `${v.fault.reason} (${formatDate(v.fault.at)})`) : null,
@@ -195,14 +202,14 @@ export function mountCampaign(main, params, meta) {
         onsubmit: async (e) => {
           e.preventDefault();
           const command = { type: 'REACTIVATE' };
-          if (start.value) command.startAt = fromLocalInput(start.value);
-          if (end.value) command.endAt = fromLocalInput(end.value);
+          if (start.value) command.startAt = fromZoneInput(start.value, zoneOf(view));
+          if (end.value) command.endAt = fromZoneInput(end.value, zoneOf(view));
           await send(command);
         },
       },
       needs ? h('p', { class: 'hint' }, `Reactivating needs ${needs}.`) : null,
-      h('label', { class: 'field' }, h('span', { class: 'label' }, 'New start (empty: now)'), start),
-      h('label', { class: 'field' }, h('span', { class: 'label' }, needs ? 'New end' : 'New end (optional)'), end),
+      h('label', { class: 'field' }, h('span', { class: 'label' }, `New start in ${zoneOf(view)} (empty: now)`), start),
+      h('label', { class: 'field' }, h('span', { class: 'label' }, `New end in ${zoneOf(view)}${needs ? '' : ' (optional)'}`), end),
       h('div', { class: 'buttons' }, h('button', { type: 'submit' }, 'Reactivate'), h('button', { type: 'button', class: 'secondary', onclick: () => fill(panel) }, 'Cancel')),
     );
     fill(panel, form);
@@ -234,7 +241,7 @@ export function mountCampaign(main, params, meta) {
         h(
           'li',
           { class: `entry source-${c.source}` },
-          h('time', { datetime: c.at, title: c.at }, formatDate(c.at)),
+          h('time', { datetime: c.at, title: viewerTime(c.at) }, formatInZone(c.at, zoneOf(view))),
           h('span', { class: 'event', title: c.event }, eventLabel(c.event)),
           h('span', { class: 'source' }, changeSource(c)),
           h(
@@ -244,7 +251,7 @@ export function mountCampaign(main, params, meta) {
           ),
           changedFields(c.detail).map((line) => h('span', { class: 'changed' }, line)),
           c.detail?.reason ? h('span', { class: 'changed' }, `Reason: ${c.detail.reason}`) : null,
-          c.dueAt ? h('span', { class: 'due' }, `due ${formatDate(c.dueAt)}, fired ${formatDate(c.at)} (+${Date.parse(c.at) - Date.parse(c.dueAt)} ms)`) : null,
+          c.dueAt ? h('span', { class: 'due' }, `due ${formatInZone(c.dueAt, zoneOf(view))}, fired +${Date.parse(c.at) - Date.parse(c.dueAt)} ms later`) : null,
         ),
       ),
     );
@@ -256,7 +263,7 @@ export function mountCampaign(main, params, meta) {
       items.length === 0
         ? h('li', { class: 'muted' }, 'Nothing ahead: no date will change this campaign unless someone acts.')
         : items.map((f) =>
-            h('li', {}, h('time', { datetime: f.at, title: f.at }, formatDate(f.at)), h('span', { class: 'muted' }, ` ${relative(f.at)} `), h('span', { class: 'event', title: f.event }, eventLabel(f.event)), h('span', { class: 'transition' }, f.from === f.to ? ` status stays ${f.to}` : ` ${f.from} → ${f.to}`)),
+            h('li', {}, h('time', { datetime: f.at, title: viewerTime(f.at) }, formatInZone(f.at, zoneOf(view))), h('span', { class: 'muted' }, ` ${relative(f.at)} `), h('span', { class: 'event', title: f.event }, eventLabel(f.event)), h('span', { class: 'transition' }, f.from === f.to ? ` status stays ${f.to}` : ` ${f.from} → ${f.to}`)),
           ),
     );
   }

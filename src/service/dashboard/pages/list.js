@@ -1,7 +1,8 @@
 import { api, ApiError, newKey } from '../api.js';
 import { debounce, fill, h } from '../dom.js';
 import { consequenceOf } from '../consequences.js';
-import { commandLabel, eventLabel, formatDate, relative, statusClass } from '../format.js';
+import { commandLabel, eventLabel, relative, statusClass } from '../format.js';
+import { formatInZone, viewerTime, zoneOf } from '../zone.js';
 
 const FIRST_TABS = ['Active', 'Scheduled', 'Draft', 'Paused', 'Expired'];
 const PAGE_SIZE = 50;
@@ -103,8 +104,8 @@ export function mountList(main, params, meta) {
       h('td', {}, h('a', { href: `#/campaigns/${encodeURIComponent(view.id)}`, class: 'name' }, view.name)),
       h('td', {}, view.preset),
       h('td', {}, h('span', { class: statusClass(view.status) }, view.status)),
-      h('td', { title: view.startAt ?? '' }, formatDate(view.startAt)),
-      h('td', { title: view.endAt ?? '' }, formatDate(view.endAt)),
+      h('td', { title: viewerTime(view.startAt) }, formatInZone(view.startAt, zoneOf(view))),
+      h('td', { title: viewerTime(view.endAt) }, formatInZone(view.endAt, zoneOf(view))),
       h('td', {}, view.nextTimer ? `${eventLabel(view.nextTimer.event)} ${relative(view.nextTimer.at)}` : '—'),
     );
   }
