@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
@@ -371,6 +372,34 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('works at phone width and on the desktop: nothing wider than the screen, no serious or critical axe-core violation', async () => {
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const [campaign] = await s.rt.list({ preset: 'franchise', limit: 1 });
+    const pages = ['#/', '#/new?preset=franchise', '#/webhooks', `#/campaigns/${encodeURIComponent(campaign!.id)}`];
+    const found: string[] = [];
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const context = await browser.newContext({ viewport });
+      const p = await context.newPage();
+      try {
+        for (const hash of pages) {
+          await p.goto(`${s.url}/${hash}`);
+          await poll(() => p.locator('#live').getAttribute('data-state')).toBe('live');
+          await p.waitForLoadState('networkidle');
+          await p.evaluate(axe);
+          const result = (await p.evaluate('axe.run({ resultTypes: ["violations"] })')) as { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+          for (const v of result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')) {
+            found.push(`${viewport.width}px ${hash}: ${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+          }
+          const overflow = (await p.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+          if (overflow > 0) found.push(`${viewport.width}px ${hash}: the page is ${overflow}px wider than the screen`);
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    expect(found).toEqual([]);
   });
 
   it('links the API reference from the header; /docs renders every operation offline', async () => {

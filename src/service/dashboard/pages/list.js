@@ -57,14 +57,18 @@ export function mountList(main, params, meta) {
     bulkResult,
     message,
     h(
-      'table',
-      { class: 'campaigns', 'data-testid': 'campaign-table' },
+      'div',
+      { class: 'table-scroll' },
       h(
-        'thead',
-        {},
-        h('tr', {}, h('th', { class: 'check' }, selectAll), ['Name', 'Preset', 'Status', 'Starts', 'Ends', 'Next date'].map((t) => h('th', {}, t))),
+        'table',
+        { class: 'campaigns', 'data-testid': 'campaign-table' },
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', { class: 'check' }, selectAll), ['Name', 'Preset', 'Status', 'Starts', 'Ends', 'Next date'].map((t) => h('th', {}, t))),
+        ),
+        tbody,
       ),
-      tbody,
     ),
     more,
   );

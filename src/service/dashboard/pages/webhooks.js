@@ -72,10 +72,14 @@ export function mountWebhooks(main, params, meta) {
     form,
     h('h2', {}, 'Consumers of the change feed'),
     h(
-      'table',
-      { 'data-testid': 'consumer-table' },
-      h('thead', {}, h('tr', {}, ['Name', 'Cursor', 'Lag', 'Parked', 'Delivered by'].map((t) => h('th', {}, t)))),
-      consumers,
+      'div',
+      { class: 'table-scroll' },
+      h(
+        'table',
+        { 'data-testid': 'consumer-table' },
+        h('thead', {}, h('tr', {}, ['Name', 'Cursor', 'Lag', 'Parked', 'Delivered by'].map((t) => h('th', {}, t)))),
+        consumers,
+      ),
     ),
   );
 
