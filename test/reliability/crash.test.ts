@@ -151,11 +151,11 @@ describe.skipIf(SKIP_PG)('crash test: 3 processes on one PostgreSQL schema, SIGK
       const report = await runCrashRounds({
         dir: tempDir(),
         seed,
-        rounds: Number(process.env['CRASH_ROUNDS'] ?? 6),
+        rounds: Number(process.env['CRASH_ROUNDS'] ?? 4),
         target: { kind: 'postgres', url: PG_URL, schema },
         processes: 3,
         callers: 6,
-        lifeMs: [500, 1_500],
+        lifeMs: [500, 1_200],
       });
       const line = `${summary(report)}, feed reads ${report.feedReads} (seed ${seed}, ${report.campaigns} campaigns, ${report.changes} changes)`;
       console.log(`crash test [postgres, 3 processes]: ${line}`);
