@@ -6,7 +6,7 @@ import { USER_COMMANDS } from './commands.js';
 import { capabilities, commandsNow } from './describeCampaign.js';
 import { toIso } from './Instant.js';
 import { PresetName } from './Preset.js';
-import { Recurrence } from './Recurrence.js';
+import { Recurrence, type RecurrenceSummary, summarizeRecurrence } from './Recurrence.js';
 import { deleteRefusal } from './refusalReason.js';
 
 const Iso = z.string().meta({ format: 'date-time' });
@@ -57,6 +57,11 @@ export const CampaignView = z
     labels: z.array(z.string()),
     content: JsonShape,
     recurrence: Recurrence.nullable(),
+    recurrenceText: z.string().nullable().meta({ description: 'The recurrence in words: "every hour for 6 times, 15 minutes each"' }),
+    occurrenceNumber: z
+      .object({ number: z.number().int(), of: z.number().int().nullable() })
+      .nullable()
+      .meta({ description: 'Recurring campaigns: the occurrence running or last started, of how many (null: unbounded)' }),
     onResume: OnResume.meta({ description: 'What RESUME does to the dates: keep them, or extend them by the pause (discount)' }),
     occurrence: z
       .object({ start: Iso, end: Iso })
@@ -102,6 +107,16 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
     }
     return commands;
   };
+  let summary: RecurrenceSummary | null | undefined;
+  const summarized = () => {
+    if (summary === undefined) {
+      summary =
+        c.recurrence && c.startAt !== null
+          ? summarizeRecurrence({ recurrence: c.recurrence, startAt: c.startAt, endAt: c.endAt, timezone: c.timezone }, now)
+          : null;
+    }
+    return summary;
+  };
   const view = {
     id: meta.id,
     name: c.name,
@@ -138,5 +153,7 @@ export function toView(snapshot: CampaignSnapshot, meta: ViewMeta, now: number, 
     actions: { enumerable: true, get: () => asked().actions },
     refusals: { enumerable: true, get: () => asked().refusals },
     needs: { enumerable: true, get: () => asked().needs },
+    recurrenceText: { enumerable: true, get: () => summarized()?.text ?? null },
+    occurrenceNumber: { enumerable: true, get: () => summarized()?.occurrence ?? null },
   }) as CampaignView;
 }

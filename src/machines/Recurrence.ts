@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { add } from 'date-fns';
+import { add, formatDuration } from 'date-fns';
 import rrule, { type Options as RRuleOptions, type RRule as RRuleInstance } from 'rrule';
 import { parse as parseDuration, type Duration } from 'tinyduration';
 import { z } from 'zod';
@@ -218,4 +218,35 @@ export function occurrencesAround(schedule: Schedule, at: number): {
 export function occurrenceFor(schedule: Schedule, at: number): OccurrenceWindow | null {
   const { current, next } = occurrencesAround(schedule, at);
   return current ?? next;
+}
+
+/** A recurring schedule in words, and where an instant falls in it. */
+export interface RecurrenceSummary {
+  /** "every hour for 6 times, 15 minutes each" (English, rrule's `toText`). */
+  text: string;
+  /** The occurrence running or last started (1-based) and how many there are (`of: null` when unbounded or past counting); `null` before the first. */
+  occurrence: { number: number; of: number | null } | null;
+}
+
+const COUNT_LIMIT = 2_000;
+
+/** Describes a recurring schedule at `at`: the rule in words and "occurrence 2 of 6". */
+export function summarizeRecurrence(schedule: Schedule, at: number): RecurrenceSummary {
+  const options = parseRule(schedule.recurrence.rule);
+  const duration = parseIsoDuration(schedule.recurrence.duration);
+  if (typeof options === 'string') throw new Error(options);
+  if (typeof duration === 'string') throw new Error(duration);
+  const text = `${new RRule(options).toText()}, ${formatDuration(duration)} each`;
+  const zone = schedule.timezone ?? 'UTC';
+  const start = floating(schedule.startAt, zone);
+  const rule = new RRule({ ...options, dtstart: start });
+  const upTo = (until: number) => rule.between(start, floating(until, zone), true, (_, i) => i < COUNT_LIMIT).length;
+  const last = schedule.endAt === null ? at : Math.min(at, schedule.endAt - 1);
+  const number = last < schedule.startAt ? 0 : upTo(last);
+  const bounded = schedule.endAt !== null || (options.count !== undefined && options.count !== null);
+  const total = !bounded ? null : schedule.endAt !== null ? upTo(schedule.endAt - 1) : Math.min(options.count!, COUNT_LIMIT);
+  return {
+    text,
+    occurrence: number === 0 ? null : { number, of: total === null || total >= COUNT_LIMIT ? null : total },
+  };
 }

@@ -402,6 +402,20 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     expect(found).toEqual([]);
   });
 
+  it('says a recurrence in words and how far a campaign is: occurrence 2 of 6, the share of it elapsed', async () => {
+    const start = s.clock.now() - 70 * 60_000; // the second occurrence started 10 minutes ago
+    const c = (
+      await s.request<CampaignView>('POST', '/api/campaigns', {
+        body: { preset: 'discount', name: 'Six flashes', startAt: new Date(start).toISOString(), recurrence: { rule: 'FREQ=HOURLY;COUNT=6', duration: 'PT20M' } },
+      })
+    ).body;
+    await s.request('POST', `/api/campaigns/${c.id}/commands`, { body: { type: 'PUBLISH' } });
+    await page.goto(`${s.url}/#/campaigns/${encodeURIComponent(c.id)}`);
+    await live();
+    await text(page.locator('.fact', { hasText: 'Repeats' }).locator('dd')).toBe('every hour for 6 times, 20 minutes each');
+    await text(page.locator('.fact', { hasText: 'Progress' }).locator('dd')).toBe('occurrence 2 of 6, 50 % of this occurrence elapsed');
+  });
+
   it('links the API reference from the header; /docs renders every operation offline', async () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));

@@ -68,7 +68,8 @@ export function mountCampaign(main, params, meta) {
         v.nextTimer ? `${eventLabel(v.nextTimer.event)}: ${formatInZone(v.nextTimer.at, zone)} (${relative(v.nextTimer.at)})` : '—',
         v.nextTimer ? viewerTime(v.nextTimer.at) : null,
       ),
-      v.recurrence ? fact('Repeats', `${v.recurrence.rule} for ${v.recurrence.duration}`) : null,
+      v.recurrence ? fact('Repeats', v.recurrenceText ?? v.recurrence.rule, `${v.recurrence.rule}; ${v.recurrence.duration} each`) : null,
+      progressFact(v, fact),
       fact('Time zone', v.timezone ?? `${zone} (not set: your browser's)`),
       v.labels.length > 0 ? fact('Labels', v.labels.join(', ')) : null,
       v.products.length > 0 ? fact('Products', v.products.map((p) => (typeof p === 'string' ? p : p.id)).join(', ')) : null,
@@ -76,6 +77,19 @@ export function mountCampaign(main, params, meta) {
     );
     renderActions();
     chart.update(v);
+  }
+
+  /** How far the campaign is: its window's elapsed share, and for a recurring one "occurrence 2 of 6". */
+  function progressFact(v, fact) {
+    const now = Date.parse(v.asOf);
+    const share = (from, to) => Math.min(100, Math.max(0, Math.round(((now - Date.parse(from)) / (Date.parse(to) - Date.parse(from))) * 100)));
+    const parts = [];
+    if (v.occurrenceNumber) parts.push(`occurrence ${v.occurrenceNumber.number}${v.occurrenceNumber.of ? ` of ${v.occurrenceNumber.of}` : ''}`);
+    const window = v.recurrence ? v.occurrence : v.startAt && v.endAt ? { start: v.startAt, end: v.endAt } : null;
+    if (window && Date.parse(window.start) <= now && now < Date.parse(window.end)) {
+      parts.push(`${share(window.start, window.end)} % of ${v.recurrence ? 'this occurrence' : 'its run'} elapsed`);
+    }
+    return parts.length > 0 ? fact('Progress', parts.join(', ')) : null;
   }
 
   function actionButton(type, { allowed, reason, onclick, danger = false }) {
