@@ -416,6 +416,18 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await text(page.locator('.fact', { hasText: 'Progress' }).locator('dd')).toBe('occurrence 2 of 6, 50 % of this occurrence elapsed');
   });
 
+  it('status tabs speak the chosen preset’s vocabulary; with all presets, only statuses that have campaigns beyond the common ones', async () => {
+    await page.goto(`${s.url}/#/?preset=gifting`);
+    await live();
+    const tabs = page.getByTestId('status-tabs').locator('.tab');
+    await poll(async () => (await tabs.allTextContents()).map((t) => t.replace(/\d+$/, ''))).toEqual(['All', 'Draft', 'Active', 'Paused', 'Expired']);
+    await page.goto(`${s.url}/#/`);
+    const all = async () => (await tabs.allTextContents()).map((t) => t.replace(/\d+$/, ''));
+    await poll(all).toContain('Archived'); // the franchise cancelled earlier
+    expect(await all()).not.toContain('Frozen'); // no campaign is Frozen: not offered
+    expect((await all()).length).toBeLessThan(13);
+  });
+
   it('links the API reference from the header; /docs renders every operation offline', async () => {
     const requests: string[] = [];
     page.on('request', (request) => requests.push(request.url()));

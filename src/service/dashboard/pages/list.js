@@ -75,7 +75,11 @@ export function mountList(main, params, meta) {
 
   function renderTabs(counts) {
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    const order = [...FIRST_TABS, ...Object.keys(counts).filter((s) => !FIRST_TABS.includes(s))];
+    // one preset: its own statuses in its own order; all presets: the common ones, then any other that has campaigns
+    const chosen = meta.presets.find((p) => p.name === preset);
+    const order = chosen
+      ? chosen.statuses
+      : [...FIRST_TABS, ...Object.keys(counts).filter((s) => !FIRST_TABS.includes(s) && (counts[s] > 0 || s === status))];
     const tab = (label, value, count) =>
       h(
         'a',
