@@ -250,3 +250,22 @@ export function summarizeRecurrence(schedule: Schedule, at: number): RecurrenceS
     occurrence: number === 0 ? null : { number, of: total === null || total >= COUNT_LIMIT ? null : total },
   };
 }
+
+/** The occurrences of a schedule that overlap `[from, to)`, at most `limit`, in order. */
+export function occurrencesBetween(schedule: Schedule, from: number, to: number, limit = 500): OccurrenceWindow[] {
+  const zone = schedule.timezone ?? 'UTC';
+  const duration = parseIsoDuration(schedule.recurrence.duration);
+  if (typeof duration === 'string') throw new Error(duration);
+  // an occurrence overlapping `from` started at most one duration (plus a DST hour) before it
+  const since = Math.max(schedule.startAt, from - (add(0, duration).getTime() + HOUR));
+  const rule = ruleFor(schedule, zone, since);
+  const until = schedule.endAt === null ? to : Math.min(to, schedule.endAt);
+  const windows: OccurrenceWindow[] = [];
+  for (const wall of rule.between(floating(since, zone), floating(until, zone), true, (_, i) => i < limit * 2)) {
+    const start = instant(wall, zone);
+    if (start < schedule.startAt || start >= until) continue;
+    const window = windowFrom(start, schedule, zone);
+    if (window.end > from && windows.length < limit) windows.push(window);
+  }
+  return windows;
+}

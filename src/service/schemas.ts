@@ -194,3 +194,40 @@ export const ParkedChange = z
     retry: z.boolean().meta({ description: 'A redelivery is asked for and not yet done' }),
   })
   .meta({ id: 'ParkedChange' });
+
+const MAX_CALENDAR_DAYS = 62;
+
+/** Query of `GET /api/calendar`: a window of at most 62 days, optionally one preset and one label. */
+export const CalendarQuery = z
+  .strictObject({
+    from: z.iso.datetime({ offset: true, error: 'from must be an ISO-8601 instant, e.g. 2026-03-01T00:00:00Z' }),
+    to: z.iso.datetime({ offset: true, error: 'to must be an ISO-8601 instant' }),
+    preset: PresetName.optional(),
+    label: z.string().min(1).max(100).optional(),
+  })
+  .refine((q) => Date.parse(q.to) > Date.parse(q.from), { message: 'to must be after from', path: ['to'] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_CALENDAR_DAYS * 86_400_000, {
+    message: `the window may span at most ${MAX_CALENDAR_DAYS} days`,
+    path: ['to'],
+  });
+
+const CalendarEntry = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    preset: z.string(),
+    status: z.string(),
+    labels: z.array(z.string()),
+    timezone: z.string().nullable(),
+    kind: z.enum(['visible', 'run', 'occurrence']).meta({ description: 'Visible before its start, its run, or one occurrence of a recurring campaign' }),
+    start: z.string().meta({ format: 'date-time' }),
+    end: z.string().nullable().meta({ format: 'date-time', description: 'null: no end date' }),
+  })
+  .meta({ id: 'CalendarEntry' });
+
+export const Calendar = z
+  .object({
+    items: z.array(CalendarEntry),
+    truncated: z.boolean().meta({ description: 'More than 10,000 campaigns matched: the first 10,000 (newest) are shown' }),
+  })
+  .meta({ id: 'Calendar' });

@@ -341,6 +341,7 @@ describe('JSON API', () => {
           'POST /api/campaigns',
           'GET /api/campaigns',
           'GET /api/counts',
+          'GET /api/calendar',
           'POST /api/campaigns/bulk',
           'GET /api/campaigns/{id}',
           'DELETE /api/campaigns/{id}',
@@ -364,6 +365,39 @@ describe('JSON API', () => {
       );
       const create = doc.paths['/api/campaigns']?.['post']?.requestBody?.content['application/json']?.schema;
       expect(create).toMatchObject({ type: 'object', additionalProperties: false, required: ['preset', 'name'] });
+    });
+  });
+
+  describe('calendar', () => {
+    it('gives each campaign’s visible window, run and occurrences in a window of up to 62 days, filtered by preset and label', async () => {
+      const post = async (body: Record<string, unknown>) => (await s.request<{ id: string }>('POST', '/api/campaigns', { body })).body.id;
+      const once = await post({ preset: 'discount', name: 'Cal once', startAt: '2027-03-03T09:00:00Z', endAt: '2027-03-05T09:00:00Z', labels: ['spring'] });
+      const teaser = await post({ preset: 'franchise', name: 'Cal teaser', visibleAt: '2027-03-01T00:00:00Z', startAt: '2027-03-10T00:00:00Z', endAt: '2027-04-10T00:00:00Z' });
+      const weekly = await post({
+        preset: 'discount',
+        name: 'Cal weekly',
+        startAt: '2027-03-06T09:00:00Z',
+        endAt: '2027-04-30T00:00:00Z',
+        recurrence: { rule: 'FREQ=WEEKLY;BYDAY=SA', duration: 'PT12H' },
+      });
+      await post({ preset: 'gifting', name: 'Cal undated' }); // no start date: not on a calendar
+      const march = await s.request<{ items: { id: string; kind: string; start: string; end: string | null }[]; truncated: boolean }>(
+        'GET',
+        '/api/calendar?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z',
+      );
+      expect(march.status).toBe(200);
+      const mine = march.body.items.filter((e) => [once, teaser, weekly].includes(e.id));
+      expect(mine.filter((e) => e.id === once)).toEqual([expect.objectContaining({ kind: 'run', start: '2027-03-03T09:00:00.000Z', end: '2027-03-05T09:00:00.000Z' })]);
+      expect(mine.filter((e) => e.id === teaser).map((e) => e.kind)).toEqual(['visible', 'run']);
+      expect(mine.filter((e) => e.id === weekly).map((e) => e.start)).toEqual(
+        ['2027-03-06', '2027-03-13', '2027-03-20', '2027-03-27'].map((d) => `${d}T09:00:00.000Z`),
+      );
+      const discounts = (await s.request<{ items: { preset: string }[] }>('GET', '/api/calendar?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z&preset=discount')).body;
+      expect(new Set(discounts.items.map((e) => e.preset))).toEqual(new Set(['discount']));
+      const spring = (await s.request<{ items: { id: string }[] }>('GET', '/api/calendar?from=2027-03-01T00:00:00Z&to=2027-04-01T00:00:00Z&label=spring')).body;
+      expect(spring.items.map((e) => e.id)).toEqual([once]);
+      expect((await s.request('GET', '/api/calendar?from=2027-03-01T00:00:00Z&to=2027-06-01T00:00:00Z')).status).toBe(400);
+      expect((await s.request('GET', '/api/calendar?from=2027-03-01&to=2027-03-02T00:00:00Z')).status).toBe(400);
     });
   });
 

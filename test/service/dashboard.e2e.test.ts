@@ -374,10 +374,41 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     }
   });
 
+  it('shows a month calendar of visible windows, runs and recurring occurrences, filtered by preset and label', async () => {
+    const post = async (body: Record<string, unknown>) => (await s.request<CampaignView>('POST', '/api/campaigns', { body })).body.id;
+    await post({ preset: 'discount', name: 'April once', startAt: '2027-04-05T09:00:00Z', endAt: '2027-04-07T09:00:00Z', labels: ['easter'] });
+    await post({ preset: 'franchise', name: 'April teaser', visibleAt: '2027-04-01T08:00:00Z', startAt: '2027-04-12T08:00:00Z', endAt: '2027-04-20T08:00:00Z' });
+    await post({ preset: 'discount', name: 'April Saturdays', startAt: '2027-04-03T09:00:00Z', endAt: '2027-05-01T00:00:00Z', recurrence: { rule: 'FREQ=WEEKLY;BYDAY=SA', duration: 'PT10H' } });
+    const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+    const cal = await context.newPage();
+    try {
+      await cal.goto(`${s.url}/#/calendar?month=2027-04`);
+      const day = (d: string) => cal.locator(`[data-day="2027-04-${d}"]`);
+      await text(day('06')).toContain('April once');
+      expect(await day('08').textContent()).not.toContain('April once');
+      await text(day('02')).toContain('April teaser'); // visible before its start
+      expect(await day('02').locator('.kind-visible').count()).toBe(1);
+      expect(await day('15').locator('.kind-run', { hasText: 'April teaser' }).count()).toBe(1);
+      for (const saturday of ['03', '10', '17', '24']) expect(await day(saturday).locator('.kind-occurrence', { hasText: 'April Saturdays' }).count(), saturday).toBe(1);
+      expect(await day('04').textContent()).not.toContain('April Saturdays');
+      await cal.getByLabel('Preset').selectOption('franchise');
+      await poll(async () => cal.url()).toMatch(/preset=franchise/);
+      await text(day('15')).toContain('April teaser');
+      await poll(() => day('06').textContent()).not.toContain('April once');
+      await cal.goto(`${s.url}/#/calendar?month=2027-04&label=easter`);
+      await text(day('06')).toContain('April once');
+      await poll(() => day('15').textContent()).not.toContain('April teaser');
+      await cal.getByTestId('next-month').click();
+      await poll(async () => cal.url()).toMatch(/month=2027-05/);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('works at phone width and on the desktop: nothing wider than the screen, no serious or critical axe-core violation', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const [campaign] = await s.rt.list({ preset: 'franchise', limit: 1 });
-    const pages = ['#/', '#/new?preset=franchise', '#/webhooks', `#/campaigns/${encodeURIComponent(campaign!.id)}`];
+    const pages = ['#/', '#/new?preset=franchise', '#/webhooks', '#/calendar?month=2027-04', `#/campaigns/${encodeURIComponent(campaign!.id)}`];
     const found: string[] = [];
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       const context = await browser.newContext({ viewport });
@@ -437,7 +468,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await page.getByTestId('api-docs').click();
     await poll(async () => page.url()).toBe(`${s.url}/docs`);
     await visible(page.locator('.opblock').first());
-    await poll(() => page.locator('.opblock').count()).toBe(22);
+    await poll(() => page.locator('.opblock').count()).toBe(23);
     await text(page.locator('.opblock-summary-path').first()).toContain('/api/');
     expect(requests.filter((url) => !url.startsWith(s.url) && !url.startsWith('data:'))).toEqual([]);
     expect(pageErrors, pageErrors.join('\n')).toEqual([]);

@@ -42,7 +42,7 @@ describe('OpenAPI document', () => {
     const operations = Object.entries(doc.paths ?? {}).flatMap(([path, item]) =>
       (['get', 'post', 'delete'] as const).flatMap((m) => (item?.[m] ? [{ id: `${m.toUpperCase()} ${path}`, op: item[m]! }] : [])),
     );
-    expect(operations).toHaveLength(22);
+    expect(operations).toHaveLength(23);
     const ids = new Set<string>();
     for (const { id, op } of operations) {
       expect(op.operationId, id).toMatch(/^[a-z][A-Za-z]+$/);

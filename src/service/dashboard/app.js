@@ -1,5 +1,6 @@
 import { api } from './api.js';
 import { fill, h } from './dom.js';
+import { mountCalendar } from './pages/calendar.js';
 import { mountCampaign } from './pages/campaign.js';
 import { mountCreate } from './pages/create.js';
 import { mountList } from './pages/list.js';
@@ -20,10 +21,11 @@ function parseHash() {
   if (campaign) return { name: 'campaign', params: { ...params, id: decodeURIComponent(campaign[1]) } };
   if (path === '/new') return { name: 'create', params };
   if (path === '/webhooks') return { name: 'webhooks', params };
+  if (path === '/calendar') return { name: 'calendar', params };
   return { name: 'list', params };
 }
 
-const PAGES = { list: mountList, create: mountCreate, campaign: mountCampaign, webhooks: mountWebhooks };
+const PAGES = { list: mountList, create: mountCreate, campaign: mountCampaign, webhooks: mountWebhooks, calendar: mountCalendar };
 
 async function route() {
   page?.unmount?.();

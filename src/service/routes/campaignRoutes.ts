@@ -9,11 +9,14 @@ import { fingerprint } from '../../actors/fingerprint.js';
 import { mapError } from '../errors.js';
 import { KeysInFlight } from '../KeysInFlight.js';
 import type { RuntimeGate } from '../RuntimeGate.js';
-import { BulkBody, BulkResult, CampaignIdParam, CampaignPage, Counts, Forecast, History, IdempotencyHeaders, ListQuery, WriteHeaders } from '../schemas.js';
+import { calendarEntries, type CalendarEntry } from '../../machines/calendar.js';
+import { BulkBody, BulkResult, Calendar, CalendarQuery, CampaignIdParam, CampaignPage, Counts, Forecast, History, IdempotencyHeaders, ListQuery, WriteHeaders } from '../schemas.js';
 import { jsonObjectBody, validate } from '../validate.js';
 import { bodyErrors, errors, json } from './responses.js';
 
 const TAG = ['campaigns'];
+/** Campaigns a calendar looks at, at most (newest first). */
+const CALENDAR_LIMIT = 10_000;
 const etag = (view: CampaignView) => ({ ETag: `"${view.version}"` });
 const location = (view: CampaignView) => ({ ...etag(view), Location: `/api/campaigns/${encodeURIComponent(view.id)}` });
 
@@ -161,6 +164,34 @@ function commanding(app: Hono, gate: RuntimeGate, keys: KeysInFlight): void {
 
 /** Lists, counts, one campaign, its history and forecast, and admission. */
 function reading(app: Hono, gate: RuntimeGate): void {
+  app.get(
+    '/calendar',
+    describeRoute({
+      operationId: 'getCalendar',
+      summary: 'Campaign windows in a time range',
+      description:
+        'For a window of up to 62 days: when each campaign is visible before its start, when it runs, and each occurrence of a recurring one. Filter by preset and label.',
+      tags: TAG,
+      responses: { 200: json('Calendar entries, by start', Calendar), ...errors(400) },
+    }),
+    validate('query', CalendarQuery),
+    async (c) => {
+      const query = c.req.valid('query');
+      const [from, to] = [Date.parse(query.from), Date.parse(query.to)];
+      const items: CalendarEntry[] = [];
+      let after: string | undefined;
+      let seen = 0;
+      do {
+        const page = await gate.parsed.listPage({ limit: 500, ...(query.preset ? { preset: query.preset } : {}), ...(after ? { after } : {}) });
+        for (const view of page.items) if (!query.label || view.labels.includes(query.label)) items.push(...calendarEntries(view, from, to));
+        seen += page.items.length;
+        after = page.next ?? undefined;
+      } while (after && seen < CALENDAR_LIMIT);
+      items.sort((a, b) => a.start.localeCompare(b.start) || a.name.localeCompare(b.name));
+      return c.json({ items, truncated: Boolean(after) });
+    },
+  );
+
   app.get(
     '/campaigns',
     describeRoute({
