@@ -1,8 +1,8 @@
 /**
- * Starts the service with demo data in a temporary directory, opens a campaign page in Chromium
- * and saves it as docs/dashboard.png.
+ * Starts the service with demo data in a temporary directory, opens a campaign page and the
+ * calendar in Chromium and saves them as docs/dashboard.png and docs/calendar.png.
  *
- * Usage: npm run screenshot [-- --out docs/dashboard.png --campaign "Summer menu launch"]
+ * Usage: npm run screenshot [-- --out docs/dashboard.png --calendar docs/calendar.png --campaign "Summer menu launch"]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import { startService } from '../src/service/startService.js';
 const { values } = parseArgs({
   options: {
     out: { type: 'string', default: 'docs/dashboard.png' },
+    calendar: { type: 'string', default: 'docs/calendar.png' },
     campaign: { type: 'string', default: 'Spring sale −20 %' },
     chromium: { type: 'string', default: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium' },
   },
@@ -34,6 +35,12 @@ try {
   const out = resolve(values.out);
   await page.screenshot({ path: out, fullPage: true });
   console.log(`Saved ${out} (${campaign.name}, ${campaign.status})`);
+
+  await page.goto(`${service.url}/#/calendar`);
+  await page.locator('.calendar-entry').first().waitFor();
+  const calendar = resolve(values.calendar);
+  await page.screenshot({ path: calendar, fullPage: true });
+  console.log(`Saved ${calendar} (this month)`);
 } finally {
   await browser.close();
   await service.stop();

@@ -76,7 +76,13 @@ export function mountCalendar(main, params, meta) {
     const cells = days.map((day) => {
         const start = day.getTime();
         const end = new Date(day.getFullYear(), day.getMonth(), day.getDate() + 1).getTime();
-        const today = entries.filter((e) => Date.parse(e.start) < end && (e.end === null || Date.parse(e.end) > start));
+        // one chip per campaign and kind a day: an hourly rule's occurrences are counted, not repeated
+        const today = [];
+        for (const e of entries.filter((e) => Date.parse(e.start) < end && (e.end === null || Date.parse(e.end) > start))) {
+          const same = today.find((t) => t.id === e.id && t.kind === e.kind);
+          if (same) same.times += 1;
+          else today.push({ ...e, times: 1 });
+        }
         const key = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
         return h(
           'div',
@@ -90,7 +96,7 @@ export function mountCalendar(main, params, meta) {
                 href: `#/campaigns/${encodeURIComponent(e.id)}`,
                 title: `${e.name} (${e.status}) — ${KIND_WORDS[e.kind]}: ${formatInZone(e.start, e.timezone ?? browserZone())} → ${e.end ? formatInZone(e.end, e.timezone ?? browserZone()) : 'no end date'}. ${viewerTime(e.start)}`,
               },
-              e.name,
+              e.times > 1 ? `${e.name} ×${e.times}` : e.name,
             ),
           ),
         );
