@@ -1,11 +1,17 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'hono';
 
-/** Where the dashboard's static files live (served as they are: no build step). */
-export const DASHBOARD_DIR = join(dirname(fileURLToPath(import.meta.url)), 'dashboard');
+/**
+ * Where the dashboard's static files live (served as they are: no build step): beside this
+ * module in `src/service`; the compiled service in `dist/service` serves the package's `src` copy.
+ */
+export const DASHBOARD_DIR = [join(dirname(fileURLToPath(import.meta.url)), 'dashboard'), fileURLToPath(new URL('../../src/service/dashboard', import.meta.url))].find(
+  (dir) => existsSync(join(dir, 'index.html')),
+)!;
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -4,7 +4,8 @@ import { StoreLockedError, StoreUnavailableError } from '../persistence/errors.j
 import { loadStatelyConfig } from '../config/statelyConfig.js';
 import { startService } from './startService.js';
 
-const USAGE = `Usage: npm start -- [options]
+const USAGE = `Usage: npm start -- [options]          (from a checkout)
+       npx campaign-lifecycle serve [options]  (the installed package; needs better-sqlite3, or pg for --store)
 
   --port N            HTTP port (env PORT, default 3000; 0 picks a free port)
   --host H            interface to listen on (env HOST, default 127.0.0.1)

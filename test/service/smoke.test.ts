@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,9 +16,9 @@ interface Started {
   output: () => string;
 }
 
-/** `npm start` without npm: tsx src/service/main.ts with the given arguments; resolves once it is ready (its port listens earlier). */
-async function start(args: string[], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(TSX, ['src/service/main.ts', ...args], {
+/** `npm start` without npm: tsx src/service/main.ts with the given arguments (or `command`); resolves once it is ready (its port listens earlier). */
+async function start(args: string[], env: Record<string, string> = {}, command: string[] = [TSX, 'src/service/main.ts']): Promise<Started> {
+  const child = spawn(command[0]!, [...command.slice(1), ...args], {
     cwd: process.cwd(),
     env: { ...process.env, CAMPAIGNS_TOKEN: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,4 +97,30 @@ describe('npm start', () => {
     expect(exit.ms).toBeLessThan(5_000);
     client.terminate();
   });
+});
+
+describe('the installed package', () => {
+  it('npx campaign-lifecycle serve runs the compiled service: dashboard, API, exit 0 on SIGTERM', async () => {
+    // the package as npm installs it: dist (compiled here), bin, src (the dashboard's files), package.json
+    const root = mkdtempSync(join(tmpdir(), 'campaigns-installed-'));
+    try {
+      execFileSync(join(process.cwd(), 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', join(root, 'dist')], { cwd: process.cwd() });
+      cpSync('bin', join(root, 'bin'), { recursive: true });
+      cpSync('package.json', join(root, 'package.json'));
+      mkdirSync(join(root, 'src', 'service'), { recursive: true });
+      symlinkSync(join(process.cwd(), 'src', 'service', 'dashboard'), join(root, 'src', 'service', 'dashboard'));
+      symlinkSync(join(process.cwd(), 'node_modules'), join(root, 'node_modules'));
+      const bin = join(root, 'bin', 'campaign-lifecycle.js');
+      expect(execFileSync(process.execPath, [bin]).toString()).toContain('Usage: campaign-lifecycle serve');
+      const started = await start(['serve', '--port', '0', '--data', join(root, 'data'), '--no-demo'], {}, [process.execPath, bin]);
+      expect((await fetch(`${started.url}/api/health`)).status).toBe(200);
+      const page = await fetch(`${started.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('/dashboard/app.js');
+      expect((await fetch(`${started.url}/dashboard/vendor/tz/index.js`)).status).toBe(200);
+      expect((await stop(started, 'SIGTERM')).code).toBe(0);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
