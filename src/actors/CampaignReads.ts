@@ -15,6 +15,10 @@ import type { CommittedCampaign, LiveCampaigns } from './LiveCampaigns.js';
 import type { Quarantine } from './Quarantine.js';
 import type { TimerLoop } from './TimerLoop.js';
 
+/** Records a search reads per store page, and at most per call. */
+const SEARCH_BATCH = 500;
+const SEARCH_SCAN = 20_000;
+
 interface CampaignReadsDeps {
   store: CampaignStore;
   live: LiveCampaigns;
@@ -42,13 +46,42 @@ export class CampaignReads {
   }
 
   async listPage(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
+    if (query.search !== undefined) return this.searched(query);
     const { records, items, unreadable } = await this.listed(query);
     const last = records.at(-1);
     return { items, next: last && records.length === query.limit ? cursorOf(last) : null, unreadable };
   }
 
   async list(query: CampaignListQuery): Promise<CampaignView[]> {
+    if (query.search !== undefined) return (await this.searched({ ...query, limit: query.limit ?? SEARCH_SCAN })).items;
     return (await this.listed(query)).items;
+  }
+
+  /**
+   * A page of the campaigns whose name or a label contains `search` (any case): the store's
+   * pages are read in list order and filtered until `limit` match — at most {@link SEARCH_SCAN}
+   * records per call; `next` continues from the last one read.
+   */
+  private async searched(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
+    const needle = query.search!.toLocaleLowerCase();
+    const matches = (view: CampaignView) => view.name.toLocaleLowerCase().includes(needle) || view.labels.some((l) => l.toLocaleLowerCase().includes(needle));
+    const page: CampaignPage = { items: [], next: null, unreadable: [] };
+    const { search: _search, ...filters } = query;
+    let after = query.after;
+    for (let scanned = 0; scanned < SEARCH_SCAN; ) {
+      const { records, items, unreadable } = await this.listed({ ...filters, limit: SEARCH_BATCH, ...(after !== undefined ? { after } : {}) });
+      const byId = new Map(items.map((v) => [v.id, v]));
+      page.unreadable.push(...unreadable);
+      for (const record of records) {
+        scanned++;
+        after = cursorOf(record);
+        const view = byId.get(record.id);
+        if (view && matches(view)) page.items.push(view);
+        if (page.items.length === query.limit) return { ...page, next: after };
+      }
+      if (records.length < SEARCH_BATCH) return page;
+    }
+    return { ...page, next: after ?? null };
   }
 
   /** Every status of every preset (or of one), zeros included. */

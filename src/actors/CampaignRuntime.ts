@@ -82,12 +82,13 @@ export const CreateOptions = z.strictObject({
 });
 export type CreateOptions = z.output<typeof CreateOptions>;
 
-/** Filters of `list`: statuses (one or several), a preset, and one page. */
+/** Filters of `list`: statuses (one or several), a preset, a search text, and one page. */
 export const CampaignListQuery = z.strictObject({
   status: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   preset: PresetName.optional(),
   limit: z.number().int().min(1).max(100_000).optional(),
   after: z.string().min(1).max(500).refine(isCursor, 'after must be the `next` cursor of a previous page').optional(),
+  search: z.string().trim().min(1).max(100).optional().meta({ description: 'Only campaigns whose name or one of whose labels contains this text (any case)' }),
 });
 export type CampaignListQuery = z.output<typeof CampaignListQuery>;
 

@@ -405,6 +405,21 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     }
   });
 
+  it('finds campaigns by name or label from the search box, and keeps the search across status tabs', async () => {
+    await s.rt.create({ preset: 'discount', name: 'Needle in the list', labels: ['haystack'] });
+    await s.rt.create({ preset: 'gifting', name: 'Other gifts', labels: ['NEEDLE-label'] });
+    await page.goto(`${s.url}/#/`);
+    await live();
+    await page.getByTestId('search').fill('needle');
+    await page.getByTestId('search').press('Enter');
+    await poll(async () => page.url()).toMatch(/q=needle/);
+    const table = page.getByTestId('campaign-table');
+    await poll(async () => (await table.locator('tbody tr td:nth-child(2)').allTextContents()).sort()).toEqual(['Needle in the list', 'Other gifts']);
+    await page.getByTestId('status-tabs').locator('[data-status="Draft"]').click();
+    await poll(async () => page.url()).toMatch(/status=Draft.*q=needle|q=needle.*status=Draft/);
+    await poll(async () => (await table.locator('tbody tr td:nth-child(2)').allTextContents()).sort()).toEqual(['Needle in the list', 'Other gifts']);
+  });
+
   it('works at phone width and on the desktop: nothing wider than the screen, no serious or critical axe-core violation', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const [campaign] = await s.rt.list({ preset: 'franchise', limit: 1 });

@@ -15,6 +15,7 @@ const listHash = (params) => {
 /** The campaign list: status tabs with counts, a preset filter, checkboxes and bulk actions. */
 export function mountList(main, params, meta) {
   const status = params.status ?? '';
+  const search = params.q ?? '';
   const preset = params.preset ?? '';
   const selected = new Set();
   let items = [];
@@ -23,7 +24,7 @@ export function mountList(main, params, meta) {
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Status', 'data-testid': 'status-tabs' });
   const presetSelect = h(
     'select',
-    { 'aria-label': 'Preset', onchange: (e) => location.assign(listHash({ status, preset: e.target.value })) },
+    { 'aria-label': 'Preset', onchange: (e) => location.assign(listHash({ status, preset: e.target.value, q: search })) },
     h('option', { value: '' }, 'All presets'),
     meta.presets.map((p) => h('option', { value: p.name, selected: p.name === preset }, p.title)),
   );
@@ -53,7 +54,22 @@ export function mountList(main, params, meta) {
     main,
     h('div', { class: 'page-head' }, h('h1', {}, 'Campaigns'), h('a', { class: 'button', href: '#/new' }, 'New campaign')),
     tabs,
-    h('div', { class: 'toolbar' }, presetSelect, h('div', { class: 'bulk' }, bulkCount, bulkCommand, bulkApply)),
+    h(
+      'div',
+      { class: 'toolbar' },
+      h(
+        'div',
+        { class: 'filters' },
+        presetSelect,
+        h(
+          'form',
+          { class: 'inline', role: 'search', onsubmit: (e) => (e.preventDefault(), location.assign(listHash({ status, preset, q: e.target.elements.q.value.trim() }))) },
+          h('input', { name: 'q', type: 'search', value: search, placeholder: 'Name or label', 'aria-label': 'Search by name or label', 'data-testid': 'search' }),
+          h('button', { type: 'submit', class: 'secondary' }, 'Search'),
+        ),
+      ),
+      h('div', { class: 'bulk' }, bulkCount, bulkCommand, bulkApply),
+    ),
     bulkResult,
     message,
     h(
@@ -85,7 +101,7 @@ export function mountList(main, params, meta) {
         'a',
         {
           class: `tab${count === 0 ? ' empty' : ''}`,
-          href: listHash({ status: value, preset }),
+          href: listHash({ status: value, preset, q: search }),
           'aria-current': value === status ? 'page' : null,
           'data-status': value || 'All',
         },
@@ -135,6 +151,7 @@ export function mountList(main, params, meta) {
     const q = new URLSearchParams({ limit: String(PAGE_SIZE) });
     if (status) q.set('status', status);
     if (preset) q.set('preset', preset);
+    if (search) q.set('search', search);
     if (after) q.set('after', after);
     return q.toString();
   };
