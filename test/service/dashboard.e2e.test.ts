@@ -405,7 +405,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     }
   });
 
-  it('finds campaigns by name or label from the search box, and keeps the search across status tabs', async () => {
+  it('finds campaigns by name or label from the search box, keeps the search across status tabs, and sorts the rows by a column either way', async () => {
     await s.rt.create({ preset: 'discount', name: 'Needle in the list', labels: ['haystack'] });
     await s.rt.create({ preset: 'gifting', name: 'Other gifts', labels: ['NEEDLE-label'] });
     await page.goto(`${s.url}/#/`);
@@ -418,6 +418,15 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     await page.getByTestId('status-tabs').locator('[data-status="Draft"]').click();
     await poll(async () => page.url()).toMatch(/status=Draft.*q=needle|q=needle.*status=Draft/);
     await poll(async () => (await table.locator('tbody tr td:nth-child(2)').allTextContents()).sort()).toEqual(['Needle in the list', 'Other gifts']);
+    // columns sort the rows shown, both ways, and say so
+    const names = () => table.locator('tbody tr td:nth-child(2)').allTextContents();
+    await table.locator('[data-sort="name"]').click();
+    expect(await names()).toEqual(['Needle in the list', 'Other gifts']);
+    expect(await table.locator('th', { has: page.locator('[data-sort="name"]') }).getAttribute('aria-sort')).toBe('ascending');
+    await table.locator('[data-sort="name"]').click();
+    expect(await names()).toEqual(['Other gifts', 'Needle in the list']);
+    await table.locator('[data-sort="preset"]').click();
+    expect(await names()).toEqual(['Needle in the list', 'Other gifts']); // discount before gifting
   });
 
   it('works at phone width and on the desktop: nothing wider than the screen, no serious or critical axe-core violation', async () => {

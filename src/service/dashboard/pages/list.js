@@ -7,6 +7,16 @@ import { formatInZone, viewerTime, zoneOf } from '../zone.js';
 const FIRST_TABS = ['Active', 'Scheduled', 'Draft', 'Paused', 'Expired'];
 const PAGE_SIZE = 50;
 
+/** The list's columns; those with a key sort (ISO dates sort as text). */
+const COLUMNS = [
+  { key: 'name', label: 'Name', value: (v) => v.name.toLocaleLowerCase() },
+  { key: 'preset', label: 'Preset', value: (v) => v.preset },
+  { key: 'status', label: 'Status', value: (v) => v.status },
+  { key: 'startAt', label: 'Starts', value: (v) => v.startAt },
+  { key: 'endAt', label: 'Ends', value: (v) => v.endAt },
+  { key: 'next', label: 'Next date', value: (v) => v.nextTimer?.at ?? null },
+];
+
 const listHash = (params) => {
   const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
   return `#/${query ? `?${query}` : ''}`;
@@ -20,6 +30,8 @@ export function mountList(main, params, meta) {
   const selected = new Set();
   let items = [];
   let next = null;
+  let sort = { key: null, ascending: true };
+  const headers = new Map();
 
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Status', 'data-testid': 'status-tabs' });
   const presetSelect = h(
@@ -81,7 +93,7 @@ export function mountList(main, params, meta) {
         h(
           'thead',
           {},
-          h('tr', {}, h('th', { class: 'check' }, selectAll), ['Name', 'Preset', 'Status', 'Starts', 'Ends', 'Next date'].map((t) => h('th', {}, t))),
+          h('tr', {}, h('th', { class: 'check' }, selectAll), COLUMNS.map((column) => header(column))),
         ),
         tbody,
       ),
@@ -134,8 +146,29 @@ export function mountList(main, params, meta) {
     );
   }
 
+  function header(column) {
+    const th = h('th', { scope: 'col', 'aria-sort': 'none' });
+    if (!column.key) return fill(th, column.label);
+    headers.set(column.key, th);
+    return fill(th, h('button', { type: 'button', class: 'sort', 'data-sort': column.key, onclick: () => sortBy(column.key) }, column.label));
+  }
+
+  /** Sorts the rows shown (those loaded so far: "Load more" brings the next page, sorted in). */
+  function sortBy(key) {
+    sort = { key, ascending: sort.key === key ? !sort.ascending : true };
+    for (const [k, th] of headers) th.setAttribute('aria-sort', k === sort.key ? (sort.ascending ? 'ascending' : 'descending') : 'none');
+    renderRows();
+  }
+
+  function sorted() {
+    if (!sort.key) return items;
+    const column = COLUMNS.find((c) => c.key === sort.key);
+    const value = (v) => column.value(v) ?? '\uffff'; // no date sorts last
+    return [...items].sort((a, b) => value(a).localeCompare(value(b)) * (sort.ascending ? 1 : -1));
+  }
+
   function renderRows() {
-    fill(tbody, items.length > 0 ? items.map(row) : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No campaigns here.')));
+    fill(tbody, items.length > 0 ? sorted().map(row) : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No campaigns here.')));
     more.hidden = next === null;
     renderBulk();
   }
