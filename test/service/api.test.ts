@@ -371,16 +371,16 @@ describe('JSON API', () => {
   describe('search', () => {
     it('finds campaigns by a part of their name or a label, in any case, a page at a time', async () => {
       const post = async (body: Record<string, unknown>) => (await s.request<{ id: string }>('POST', '/api/campaigns', { body })).body.id;
-      const a = await post({ preset: 'discount', name: 'Search Spring sale' });
-      const b = await post({ preset: 'gifting', name: 'Search thanks', labels: ['Spring-VIP'] });
+      const a = await post({ preset: 'discount', name: 'Search Zebrafish sale' });
+      const b = await post({ preset: 'gifting', name: 'Search thanks', labels: ['zebrafish-VIP'] });
       await post({ preset: 'discount', name: 'Search autumn' });
-      const found = (await s.request<{ items: { id: string }[]; next: string | null }>('GET', '/api/campaigns?search=spring')).body;
+      const found = (await s.request<{ items: { id: string }[]; next: string | null }>('GET', '/api/campaigns?search=zebrafish')).body;
       expect(found.items.map((c) => c.id).sort()).toEqual([a, b].sort());
-      const first = (await s.request<{ items: { id: string }[]; next: string | null }>('GET', '/api/campaigns?search=SPRING&limit=1')).body;
+      const first = (await s.request<{ items: { id: string }[]; next: string | null }>('GET', '/api/campaigns?search=ZEBRAFISH&limit=1')).body;
       expect(first.items).toHaveLength(1);
-      const second = (await s.request<{ items: { id: string }[]; next: string | null }>('GET', `/api/campaigns?search=spring&limit=1&after=${encodeURIComponent(first.next!)}`)).body;
+      const second = (await s.request<{ items: { id: string }[]; next: string | null }>('GET', `/api/campaigns?search=zebrafish&limit=1&after=${encodeURIComponent(first.next!)}`)).body;
       expect([...first.items, ...second.items].map((c) => c.id).sort()).toEqual([a, b].sort());
-      expect((await s.request<{ items: unknown[] }>('GET', '/api/campaigns?search=spring&preset=gifting')).body.items).toHaveLength(1);
+      expect((await s.request<{ items: unknown[] }>('GET', '/api/campaigns?search=zebrafish&preset=gifting')).body.items).toHaveLength(1);
       expect((await s.request('GET', `/api/campaigns?search=${'x'.repeat(101)}`)).status).toBe(400);
     });
   });

@@ -85,8 +85,13 @@ describe('npm start', () => {
 
   it('--inspect with demo data: says which inspector URL to open, and SIGTERM stops both without hanging', async () => {
     const started = await start(['--port', '0', '--data', tempDir(), '--inspect', '--inspect-port', '0']);
-    const inspectorUrl = /open (http:\/\/localhost:\d+) to watch/.exec(started.output())?.[1];
-    expect(inspectorUrl).toBeDefined();
+    // the lines after "Ready on" may arrive a moment later on a busy machine
+    let inspectorUrl: string | undefined;
+    for (let i = 0; i < 200 && !inspectorUrl; i++) {
+      inspectorUrl = /open (http:\/\/localhost:\d+) to watch/.exec(started.output())?.[1];
+      if (!inspectorUrl) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(inspectorUrl, started.output()).toBeDefined();
     expect(started.output()).toContain('demo       7 campaigns created');
     const counts = (await (await fetch(`${started.url}/api/counts`)).json()) as Record<string, number>;
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(7);
