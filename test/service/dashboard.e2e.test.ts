@@ -374,7 +374,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
     }
   });
 
-  it('shows a month calendar of visible windows, runs and recurring occurrences, filtered by preset and label', async () => {
+  it('shows a month and a week calendar of visible windows, runs and recurring occurrences, filtered by preset and label', async () => {
     const post = async (body: Record<string, unknown>) => (await s.request<CampaignView>('POST', '/api/campaigns', { body })).body.id;
     await post({ preset: 'discount', name: 'April once', startAt: '2027-04-05T09:00:00Z', endAt: '2027-04-07T09:00:00Z', labels: ['easter'] });
     await post({ preset: 'franchise', name: 'April teaser', visibleAt: '2027-04-01T08:00:00Z', startAt: '2027-04-12T08:00:00Z', endAt: '2027-04-20T08:00:00Z' });
@@ -400,6 +400,19 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
       await poll(() => day('15').textContent()).not.toContain('April teaser');
       await cal.getByTestId('next-month').click();
       await poll(async () => cal.url()).toMatch(/month=2027-05/);
+      // the week view: seven days with the time a window starts on the day it starts
+      await cal.goto(`${s.url}/#/calendar?month=2027-04`);
+      await cal.getByTestId('week-view').click();
+      await poll(async () => cal.url()).toMatch(/view=week&week=2027-03-29/);
+      await text(cal.locator('h1')).toBe('Week of 29 Mar 2027');
+      expect(await cal.locator('.calendar-day').count()).toBe(7);
+      await text(day('03')).toContain('11:00 April Saturdays'); // 09:00Z is 11:00 in Berlin (summer time)
+      await text(day('01')).toContain('10:00 April teaser'); // visible from 08:00Z
+      await cal.getByTestId('next-month').click();
+      await poll(async () => cal.url()).toMatch(/week=2027-04-05/);
+      await text(day('05')).toContain('11:00 April once');
+      await text(day('06')).toContain('April once');
+      expect(await day('06').textContent()).not.toContain('11:00 April once'); // it started the day before
     } finally {
       await context.close();
     }
@@ -432,7 +445,7 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
   it('works at phone width and on the desktop: nothing wider than the screen, no serious or critical axe-core violation', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const [campaign] = await s.rt.list({ preset: 'franchise', limit: 1 });
-    const pages = ['#/', '#/new?preset=franchise', '#/webhooks', '#/calendar?month=2027-04', `#/campaigns/${encodeURIComponent(campaign!.id)}`];
+    const pages = ['#/', '#/new?preset=franchise', '#/webhooks', '#/calendar?month=2027-04', '#/calendar?view=week&week=2027-03-29', `#/campaigns/${encodeURIComponent(campaign!.id)}`];
     const found: string[] = [];
     for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
       const context = await browser.newContext({ viewport });

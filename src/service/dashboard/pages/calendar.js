@@ -21,21 +21,34 @@ const calendarHash = (params) => {
 };
 
 /**
- * A month of campaigns: each day lists the campaigns visible, running or in an occurrence that
+ * A month (or, with `view=week`, a week) of campaigns: each day lists the campaigns visible, running or in an occurrence that
  * day (days in the viewer's time; hover shows the window in the campaign's zone), filtered by
  * preset and label; weeks start on Monday.
  */
 export function mountCalendar(main, params, meta) {
+  const week = params.view === 'week';
   const shown = monthOf(params.month);
   const preset = params.preset ?? '';
   const label = params.label ?? '';
   const first = new Date(shown.year, shown.month, 1);
-  const gridStart = new Date(shown.year, shown.month, 1 - ((first.getDay() + 6) % 7));
-  const days = Array.from({ length: 42 }, (_, i) => new Date(gridStart.getFullYear(), gridStart.getMonth(), gridStart.getDate() + i));
-  const title = new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(first);
+  // the month's grid starts on the Monday of its first week; the week view on the Monday of the week asked for (or this one)
+  const monday = (d) => new Date(d.getFullYear(), d.getMonth(), d.getDate() - ((d.getDay() + 6) % 7));
+  const weekOf = /^\d{4}-\d{2}-\d{2}$/.test(params.week ?? '') ? monday(new Date(`${params.week}T12:00:00`)) : monday(new Date());
+  const gridStart = week ? weekOf : monday(first);
+  const length = week ? 7 : 42;
+  const days = Array.from({ length }, (_, i) => new Date(gridStart.getFullYear(), gridStart.getMonth(), gridStart.getDate() + i));
+  const dayKey = (day) => `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+  const title = week
+    ? `Week of ${new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(gridStart)}`
+    : new Intl.DateTimeFormat(undefined, { month: 'long', year: 'numeric' }).format(first);
   const message = h('p', { class: 'error', role: 'alert' });
-  const grid = h('div', { class: 'calendar', role: 'grid', 'aria-label': title, 'data-testid': 'calendar' });
-  const here = { month: monthParam(shown), preset, label };
+  const grid = h('div', { class: `calendar${week ? ' week' : ''}`, role: 'grid', 'aria-label': title, 'data-testid': 'calendar' });
+  const here = week ? { view: 'week', week: dayKey(gridStart), preset, label } : { month: monthParam(shown), preset, label };
+  const moved = (by) =>
+    week
+      ? calendarHash({ ...here, week: dayKey(new Date(gridStart.getFullYear(), gridStart.getMonth(), gridStart.getDate() + 7 * by)) })
+      : calendarHash({ ...here, month: monthParam(shift(shown, by)) });
+  const hourMinute = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
   fill(
     main,
@@ -45,10 +58,13 @@ export function mountCalendar(main, params, meta) {
       h('h1', {}, title),
       h(
         'nav',
-        { class: 'calendar-nav', 'aria-label': 'Month' },
-        h('a', { class: 'button secondary', href: calendarHash({ ...here, month: monthParam(shift(shown, -1)) }), 'data-testid': 'previous-month' }, '← Previous'),
-        h('a', { class: 'button secondary', href: calendarHash({ ...here, month: '' }) }, 'This month'),
-        h('a', { class: 'button secondary', href: calendarHash({ ...here, month: monthParam(shift(shown, 1)) }), 'data-testid': 'next-month' }, 'Next →'),
+        { class: 'calendar-nav', 'aria-label': week ? 'Week' : 'Month' },
+        h('a', { class: 'button secondary', href: moved(-1), 'data-testid': 'previous-month' }, '← Previous'),
+        h('a', { class: 'button secondary', href: calendarHash({ ...here, month: '', week: '' }) }, week ? 'This week' : 'This month'),
+        h('a', { class: 'button secondary', href: moved(1), 'data-testid': 'next-month' }, 'Next →'),
+        week
+          ? h('a', { class: 'button secondary', href: calendarHash({ month: monthParam({ year: gridStart.getFullYear(), month: gridStart.getMonth() }), preset, label }), 'data-testid': 'month-view' }, 'Month')
+          : h('a', { class: 'button secondary', href: calendarHash({ view: 'week', week: dayKey(monday(first)), preset, label }), 'data-testid': 'week-view' }, 'Week'),
       ),
     ),
     h(
@@ -83,10 +99,10 @@ export function mountCalendar(main, params, meta) {
           if (same) same.times += 1;
           else today.push({ ...e, times: 1 });
         }
-        const key = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+        const key = dayKey(day);
         return h(
           'div',
-          { class: `calendar-day${day.getMonth() === shown.month ? '' : ' other-month'}`, role: 'gridcell', 'data-day': key },
+          { class: `calendar-day${week || day.getMonth() === shown.month ? '' : ' other-month'}`, role: 'gridcell', 'data-day': key },
           h('div', { class: 'calendar-date' }, String(day.getDate())),
           today.map((e) =>
             h(
@@ -96,6 +112,7 @@ export function mountCalendar(main, params, meta) {
                 href: `#/campaigns/${encodeURIComponent(e.id)}`,
                 title: `${e.name} (${e.status}) — ${KIND_WORDS[e.kind]}: ${formatInZone(e.start, e.timezone ?? browserZone())} → ${e.end ? formatInZone(e.end, e.timezone ?? browserZone()) : 'no end date'}. ${viewerTime(e.start)}`,
               },
+              week && Date.parse(e.start) >= start ? `${hourMinute.format(new Date(e.start))} ` : null,
               e.times > 1 ? `${e.name} ×${e.times}` : e.name,
             ),
           ),
@@ -105,13 +122,13 @@ export function mountCalendar(main, params, meta) {
     fill(
       grid,
       h('div', { class: 'calendar-row', role: 'row' }, weekdays.map((d) => h('div', { class: 'calendar-weekday', role: 'columnheader' }, d))),
-      Array.from({ length: 6 }, (_, week) => h('div', { class: 'calendar-row', role: 'row' }, cells.slice(week * 7, week * 7 + 7))),
+      Array.from({ length: length / 7 }, (_, row) => h('div', { class: 'calendar-row', role: 'row' }, cells.slice(row * 7, row * 7 + 7))),
     );
   }
 
   async function refresh() {
     try {
-      const query = new URLSearchParams({ from: days[0].toISOString(), to: new Date(days[41].getTime() + DAY).toISOString() });
+      const query = new URLSearchParams({ from: days[0].toISOString(), to: new Date(days.at(-1).getTime() + DAY).toISOString() });
       if (preset) query.set('preset', preset);
       if (label) query.set('label', label);
       const { items } = await api('GET', `/api/calendar?${query}`);
