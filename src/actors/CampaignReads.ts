@@ -5,7 +5,7 @@ import { toIso } from '../machines/Instant.js';
 import { presets } from '../machines/presets/index.js';
 import { type CampaignRecord, type CampaignStore, cursorOf } from '../persistence/CampaignStore.js';
 import type { CampaignChange } from './CampaignChange.js';
-import type { CampaignListQuery, CampaignPage, CountsQuery, ForecastItem, RuntimeHealth } from './CampaignRuntime.js';
+import { type CampaignListQuery, type CampaignPage, type CountsQuery, type ForecastItem, isSortedQuery, type RuntimeHealth } from './CampaignRuntime.js';
 import { toCampaignChange } from './ChangeFeed.js';
 import type { Clock } from './Clock.js';
 import type { Consumers } from './Consumers.js';
@@ -15,9 +15,19 @@ import type { CommittedCampaign, LiveCampaigns } from './LiveCampaigns.js';
 import type { Quarantine } from './Quarantine.js';
 import type { TimerLoop } from './TimerLoop.js';
 
-/** Records a search reads per store page, and at most per call. */
-const SEARCH_BATCH = 500;
-const SEARCH_SCAN = 20_000;
+/** Records a search or a sorted list reads per store page, and at most per call. */
+const SCAN_BATCH = 500;
+const SCAN_LIMIT = 20_000;
+
+/** What each sort orders by (ISO dates order as text; null sorts last). */
+const SORT_KEYS: Record<NonNullable<CampaignListQuery['sort']>, (view: CampaignView) => string | null> = {
+  createdAt: (view) => view.createdAt,
+  name: (view) => view.name.toLocaleLowerCase(),
+  preset: (view) => view.preset,
+  status: (view) => view.status,
+  startAt: (view) => view.startAt,
+  endAt: (view) => view.endAt,
+};
 
 interface CampaignReadsDeps {
   store: CampaignStore;
@@ -46,6 +56,7 @@ export class CampaignReads {
   }
 
   async listPage(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
+    if (isSortedQuery(query)) return this.sortedPage(query);
     if (query.search !== undefined) return this.searched(query);
     const { records, items, unreadable } = await this.listed(query);
     const last = records.at(-1);
@@ -53,35 +64,65 @@ export class CampaignReads {
   }
 
   async list(query: CampaignListQuery): Promise<CampaignView[]> {
-    if (query.search !== undefined) return (await this.searched({ ...query, limit: query.limit ?? SEARCH_SCAN })).items;
+    if (isSortedQuery(query) || query.search !== undefined) return (await this.listPage({ ...query, limit: query.limit ?? SCAN_LIMIT })).items;
     return (await this.listed(query)).items;
   }
 
   /**
    * A page of the campaigns whose name or a label contains `search` (any case): the store's
-   * pages are read in list order and filtered until `limit` match — at most {@link SEARCH_SCAN}
+   * pages are read in list order and filtered until `limit` match — at most {@link SCAN_LIMIT}
    * records per call; `next` continues from the last one read.
    */
   private async searched(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
-    const needle = query.search!.toLocaleLowerCase();
-    const matches = (view: CampaignView) => view.name.toLocaleLowerCase().includes(needle) || view.labels.some((l) => l.toLocaleLowerCase().includes(needle));
-    const page: CampaignPage = { items: [], next: null, unreadable: [] };
-    const { search: _search, ...filters } = query;
-    let after = query.after;
-    for (let scanned = 0; scanned < SEARCH_SCAN; ) {
-      const { records, items, unreadable } = await this.listed({ ...filters, limit: SEARCH_BATCH, ...(after !== undefined ? { after } : {}) });
+    const found = await this.scan(query, query.limit);
+    return { items: found.items, next: found.items.length === query.limit || !found.exhausted ? found.after : null, unreadable: found.unreadable };
+  }
+
+  /**
+   * A page of the list in another order than the store's: the matching campaigns (the newest
+   * {@link SCAN_LIMIT}) are read, sorted (campaigns without the date last, then newest first),
+   * and `after` is an offset into them.
+   */
+  private async sortedPage(query: CampaignListQuery & { limit: number }): Promise<CampaignPage> {
+    const { items, unreadable } = await this.scan({ ...query, after: undefined }, SCAN_LIMIT);
+    const key = SORT_KEYS[query.sort!];
+    const direction = query.order === 'desc' ? -1 : 1;
+    const sorted = items
+      .map((view) => ({ view, value: key(view) }))
+      .sort((a, b) => {
+        if (a.value === null || b.value === null) return a.value === b.value ? 0 : a.value === null ? 1 : -1;
+        return a.value.localeCompare(b.value) * direction;
+      })
+      .map((entry) => entry.view);
+    const offset = Number(query.after ?? 0);
+    const end = offset + query.limit;
+    return { items: sorted.slice(offset, end), next: end < sorted.length ? String(end) : null, unreadable };
+  }
+
+  /** Reads the store's pages in list order from `query.after`, keeping the views that match `search`, until `wanted` match or {@link SCAN_LIMIT} were read. */
+  private async scan(query: CampaignListQuery, wanted: number) {
+    const needle = query.search?.toLocaleLowerCase();
+    const matches = (view: CampaignView) =>
+      needle === undefined || view.name.toLocaleLowerCase().includes(needle) || view.labels.some((l) => l.toLocaleLowerCase().includes(needle));
+    const { search: _search, sort: _sort, order: _order, ...filters } = query;
+    const found = { items: [] as CampaignView[], unreadable: [] as CampaignPage['unreadable'], after: query.after ?? null, exhausted: false };
+    for (let scanned = 0; scanned < SCAN_LIMIT; ) {
+      const { records, items, unreadable } = await this.listed({ ...filters, limit: SCAN_BATCH, ...(found.after !== null ? { after: found.after } : {}) });
       const byId = new Map(items.map((v) => [v.id, v]));
-      page.unreadable.push(...unreadable);
+      found.unreadable.push(...unreadable);
       for (const record of records) {
         scanned++;
-        after = cursorOf(record);
+        found.after = cursorOf(record);
         const view = byId.get(record.id);
-        if (view && matches(view)) page.items.push(view);
-        if (page.items.length === query.limit) return { ...page, next: after };
+        if (view && matches(view)) found.items.push(view);
+        if (found.items.length === wanted) return found;
       }
-      if (records.length < SEARCH_BATCH) return page;
+      if (records.length < SCAN_BATCH) {
+        found.exhausted = true;
+        return found;
+      }
     }
-    return { ...page, next: after ?? null };
+    return found;
   }
 
   /** Every status of every preset (or of one), zeros included. */

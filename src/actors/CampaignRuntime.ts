@@ -82,14 +82,34 @@ export const CreateOptions = z.strictObject({
 });
 export type CreateOptions = z.output<typeof CreateOptions>;
 
-/** Filters of `list`: statuses (one or several), a preset, a search text, and one page. */
-export const CampaignListQuery = z.strictObject({
+/** The fields of {@link CampaignListQuery} (a host's own list query extends these, then applies {@link listQueryRule}). */
+export const CampaignListFields = z.strictObject({
   status: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional(),
   preset: PresetName.optional(),
   limit: z.number().int().min(1).max(100_000).optional(),
-  after: z.string().min(1).max(500).refine(isCursor, 'after must be the `next` cursor of a previous page').optional(),
+  after: z.string().min(1).max(500).optional().meta({ description: 'The `next` of the previous page' }),
   search: z.string().trim().min(1).max(100).optional().meta({ description: 'Only campaigns whose name or one of whose labels contains this text (any case)' }),
+  sort: z
+    .enum(['createdAt', 'name', 'preset', 'status', 'startAt', 'endAt'])
+    .optional()
+    .meta({ description: 'Order of the list (default createdAt: newest first); campaigns without the date sort last' }),
+  order: z.enum(['asc', 'desc']).optional().meta({ description: 'With sort: ascending (default) or descending' }),
 });
+
+/** Whether a list query asks for another order than the store's (newest first): its pages are then offsets. */
+export const isSortedQuery = (query: { sort?: string | undefined; order?: string | undefined }): boolean =>
+  query.sort !== undefined && !(query.sort === 'createdAt' && query.order !== 'asc');
+
+/** `after` is a list cursor, or an offset when the list is sorted; `order` only with `sort`. */
+export function listQueryRule(query: { after?: string | undefined; sort?: string | undefined; order?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (query.order !== undefined && query.sort === undefined) ctx.addIssue({ code: 'custom', path: ['order'], message: 'order needs sort' });
+  if (query.after === undefined) return;
+  const sorted = isSortedQuery(query);
+  if (sorted ? !/^\d{1,6}$/.test(query.after) : !isCursor(query.after)) ctx.addIssue({ code: 'custom', path: ['after'], message: 'after must be the `next` of a previous page of the same list' });
+}
+
+/** Filters of `list`: statuses (one or several), a preset, a search text, an order, and one page. */
+export const CampaignListQuery = CampaignListFields.superRefine(listQueryRule);
 export type CampaignListQuery = z.output<typeof CampaignListQuery>;
 
 export const CountsQuery = z.strictObject({ preset: PresetName.optional() });

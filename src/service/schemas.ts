@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CampaignChange, CampaignListQuery, CommandId, ForecastItem } from '../actors/CampaignRuntime.js';
+import { CampaignChange, CampaignListFields, CommandId, ForecastItem, listQueryRule } from '../actors/CampaignRuntime.js';
 import { CampaignCommand } from '../machines/CampaignCommand.js';
 import { CampaignView } from '../machines/CampaignView.js';
 import { USER_COMMANDS } from '../machines/commands.js';
@@ -21,10 +21,10 @@ const unknownStatus = (input: unknown) => {
 const Status = z.enum(STATUSES as [string, ...string[]], { error: (issue) => unknownStatus(issue.input) });
 
 /** Query of `GET /api/campaigns`: the runtime's list query, with strings coerced and one page of at most 500; a status must be one some preset has. */
-export const ListQuery = CampaignListQuery.extend({
+export const ListQuery = CampaignListFields.extend({
   status: z.union([Status, z.array(Status).min(1).max(20)], { error: (issue) => unknownStatus(issue.input) }).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-});
+}).superRefine(listQueryRule);
 
 /** The `:id` of a campaign route: an id the runtime could have made (so no error echoes more than this). */
 export const CampaignIdParam = z.object({ id: z.string().min(1).max(200) });

@@ -385,6 +385,26 @@ describe('JSON API', () => {
     });
   });
 
+  describe('sorting', () => {
+    it('orders the whole list by a column either way, a page at a time (offsets), campaigns without the date last', async () => {
+      const post = async (body: Record<string, unknown>) => (await s.request<{ id: string }>('POST', '/api/campaigns', { body })).body.id;
+      await post({ preset: 'discount', name: 'Sortme B', startAt: '2027-05-02T00:00:00Z', labels: ['sortme'] });
+      await post({ preset: 'discount', name: 'sortme a', labels: ['sortme'] });
+      await post({ preset: 'discount', name: 'Sortme C', startAt: '2027-05-01T00:00:00Z', labels: ['sortme'] });
+      type Page = { items: { name: string }[]; next: string | null };
+      const get = async (query: string) => (await s.request<Page>('GET', `/api/campaigns?search=sortme&${query}`)).body;
+      expect((await get('sort=name')).items.map((c) => c.name)).toEqual(['sortme a', 'Sortme B', 'Sortme C']);
+      expect((await get('sort=name&order=desc')).items.map((c) => c.name)).toEqual(['Sortme C', 'Sortme B', 'sortme a']);
+      expect((await get('sort=startAt')).items.map((c) => c.name)).toEqual(['Sortme C', 'Sortme B', 'sortme a']);
+      const first = await get('sort=name&limit=2');
+      expect(first).toMatchObject({ items: [{ name: 'sortme a' }, { name: 'Sortme B' }], next: '2' });
+      expect(await get(`sort=name&limit=2&after=${first.next}`)).toMatchObject({ items: [{ name: 'Sortme C' }], next: null });
+      expect((await s.request('GET', '/api/campaigns?sort=name&after=1700000000000:x')).status).toBe(400); // a cursor is not an offset
+      expect((await s.request('GET', '/api/campaigns?order=desc')).status).toBe(400);
+      expect((await s.request('GET', '/api/campaigns?sort=color')).status).toBe(400);
+    });
+  });
+
   describe('calendar', () => {
     it('gives each campaign’s visible window, run and occurrences in a window of up to 62 days, filtered by preset and label', async () => {
       const post = async (body: Record<string, unknown>) => (await s.request<{ id: string }>('POST', '/api/campaigns', { body })).body.id;

@@ -7,14 +7,14 @@ import { formatInZone, viewerTime, zoneOf } from '../zone.js';
 const FIRST_TABS = ['Active', 'Scheduled', 'Draft', 'Paused', 'Expired'];
 const PAGE_SIZE = 50;
 
-/** The list's columns; those with a key sort (ISO dates sort as text). */
+/** The list's columns, each the sort the API orders by. */
 const COLUMNS = [
-  { key: 'name', label: 'Name', value: (v) => v.name.toLocaleLowerCase() },
-  { key: 'preset', label: 'Preset', value: (v) => v.preset },
-  { key: 'status', label: 'Status', value: (v) => v.status },
-  { key: 'startAt', label: 'Starts', value: (v) => v.startAt },
-  { key: 'endAt', label: 'Ends', value: (v) => v.endAt },
-  { key: 'next', label: 'Next date', value: (v) => v.nextTimer?.at ?? null },
+  { key: 'name', label: 'Name' },
+  { key: 'preset', label: 'Preset' },
+  { key: 'status', label: 'Status' },
+  { key: 'startAt', label: 'Starts' },
+  { key: 'endAt', label: 'Ends' },
+  { key: null, label: 'Next date' },
 ];
 
 const listHash = (params) => {
@@ -30,13 +30,13 @@ export function mountList(main, params, meta) {
   const selected = new Set();
   let items = [];
   let next = null;
-  let sort = { key: null, ascending: true };
-  const headers = new Map();
+  const sort = { key: params.sort ?? null, ascending: params.order !== 'desc' };
+  const here = { status, preset, q: search, sort: sort.key, order: sort.key && !sort.ascending ? 'desc' : null };
 
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Status', 'data-testid': 'status-tabs' });
   const presetSelect = h(
     'select',
-    { 'aria-label': 'Preset', onchange: (e) => location.assign(listHash({ status, preset: e.target.value, q: search })) },
+    { 'aria-label': 'Preset', onchange: (e) => location.assign(listHash({ ...here, preset: e.target.value })) },
     h('option', { value: '' }, 'All presets'),
     meta.presets.map((p) => h('option', { value: p.name, selected: p.name === preset }, p.title)),
   );
@@ -75,7 +75,7 @@ export function mountList(main, params, meta) {
         presetSelect,
         h(
           'form',
-          { class: 'inline', role: 'search', onsubmit: (e) => (e.preventDefault(), location.assign(listHash({ status, preset, q: e.target.elements.q.value.trim() }))) },
+          { class: 'inline', role: 'search', onsubmit: (e) => (e.preventDefault(), location.assign(listHash({ ...here, q: e.target.elements.q.value.trim() }))) },
           h('input', { name: 'q', type: 'search', value: search, placeholder: 'Name or label', 'aria-label': 'Search by name or label', 'data-testid': 'search' }),
           h('button', { type: 'submit', class: 'secondary' }, 'Search'),
         ),
@@ -113,7 +113,7 @@ export function mountList(main, params, meta) {
         'a',
         {
           class: `tab${count === 0 ? ' empty' : ''}`,
-          href: listHash({ status: value, preset, q: search }),
+          href: listHash({ ...here, status: value }),
           'aria-current': value === status ? 'page' : null,
           'data-status': value || 'All',
         },
@@ -146,29 +146,20 @@ export function mountList(main, params, meta) {
     );
   }
 
+  /** A column header: a button that orders the whole list by it (the server sorts; pages follow the order), again for the other way. */
   function header(column) {
-    const th = h('th', { scope: 'col', 'aria-sort': 'none' });
-    if (!column.key) return fill(th, column.label);
-    headers.set(column.key, th);
-    return fill(th, h('button', { type: 'button', class: 'sort', 'data-sort': column.key, onclick: () => sortBy(column.key) }, column.label));
-  }
-
-  /** Sorts the rows shown (those loaded so far: "Load more" brings the next page, sorted in). */
-  function sortBy(key) {
-    sort = { key, ascending: sort.key === key ? !sort.ascending : true };
-    for (const [k, th] of headers) th.setAttribute('aria-sort', k === sort.key ? (sort.ascending ? 'ascending' : 'descending') : 'none');
-    renderRows();
-  }
-
-  function sorted() {
-    if (!sort.key) return items;
-    const column = COLUMNS.find((c) => c.key === sort.key);
-    const value = (v) => column.value(v) ?? '\uffff'; // no date sorts last
-    return [...items].sort((a, b) => value(a).localeCompare(value(b)) * (sort.ascending ? 1 : -1));
+    if (!column.key) return h('th', { scope: 'col' }, column.label);
+    const on = sort.key === column.key;
+    const th = h('th', { scope: 'col', 'aria-sort': on ? (sort.ascending ? 'ascending' : 'descending') : 'none' });
+    const order = on && sort.ascending ? 'desc' : null;
+    return fill(
+      th,
+      h('button', { type: 'button', class: 'sort', 'data-sort': column.key, onclick: () => location.assign(listHash({ ...here, sort: column.key, order })) }, column.label),
+    );
   }
 
   function renderRows() {
-    fill(tbody, items.length > 0 ? sorted().map(row) : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No campaigns here.')));
+    fill(tbody, items.length > 0 ? items.map(row) : h('tr', {}, h('td', { colspan: 7, class: 'muted' }, 'No campaigns here.')));
     more.hidden = next === null;
     renderBulk();
   }
@@ -185,6 +176,8 @@ export function mountList(main, params, meta) {
     if (status) q.set('status', status);
     if (preset) q.set('preset', preset);
     if (search) q.set('search', search);
+    if (sort.key) q.set('sort', sort.key);
+    if (sort.key && !sort.ascending) q.set('order', 'desc');
     if (after) q.set('after', after);
     return q.toString();
   };
