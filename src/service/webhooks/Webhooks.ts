@@ -3,7 +3,6 @@ import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { CampaignChange, ParkedCampaignChange } from '../../actors/CampaignChange.js';
 import type { CampaignRuntime } from '../../actors/CampaignRuntime.js';
-import type { ClockTimer } from '../../actors/Clock.js';
 import type { Consumer, ConsumeFailure } from '../../actors/Consumer.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../../persistence/CampaignStore.js';
 import { HttpError } from '../errors.js';
@@ -93,7 +92,7 @@ export class Webhooks {
   readonly #running = new Map<string, Consumer>();
   /** The status of the attempt that just failed, by endpoint and seq (read by `onFailure`). */
   readonly #lastStatus = new Map<string, number | null>();
-  #timer: ClockTimer | null = null;
+  #timer: NodeJS.Timeout | null = null;
   #syncing: Promise<void> | null = null;
   #stopped = false;
 
@@ -114,7 +113,7 @@ export class Webhooks {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    if (this.#timer) this.#runtime.clock.clearTimeout(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
     await this.#syncing;
     await Promise.all([...this.#running.values()].map((consumer) => consumer.stop()));
     this.#running.clear();
@@ -198,17 +197,22 @@ export class Webhooks {
     };
   }
 
+  /**
+   * Looks at the store again after `syncMs` of real time: a poll for what other instances
+   * changed, not a date of the campaigns (on a manual clock jumping months ahead, a poll on the
+   * clock would run once per interval jumped).
+   */
   private schedule(): void {
     if (this.#stopped) return;
-    this.#timer = this.#runtime.clock.setTimeout(() => {
+    this.#timer = setTimeout(() => {
       this.#syncing = this.sync()
         .catch((error: unknown) => this.#onError(error))
         .finally(() => {
           this.#syncing = null;
           this.schedule();
         });
-      return this.#syncing;
     }, this.#syncMs);
+    this.#timer.unref();
   }
 
   /** Follows the endpoints in the store: a consumer for each new one, none for those removed. */
