@@ -30,11 +30,13 @@ export function fill(el, ...children) {
   return el;
 }
 
-/** Calls `fn` once calls stop coming for `ms`. */
+/** Calls `fn` once calls stop coming for `ms`; `.cancel()` drops a call still waiting. */
 export function debounce(fn, ms) {
   let timer = null;
-  return (...args) => {
+  const debounced = (...args) => {
     clearTimeout(timer);
     timer = setTimeout(() => fn(...args), ms);
   };
+  debounced.cancel = () => clearTimeout(timer);
+  return debounced;
 }

@@ -26,17 +26,6 @@ export const commandLabel = (type) =>
 
 export const statusClass = (status) => `badge status-${String(status).toLowerCase().replace(/[^a-z]/g, '')}`;
 
-/** `datetime-local` value (local time) → ISO instant, or null when empty. */
-export const fromLocalInput = (value) => (value ? new Date(value).toISOString() : null);
-
-/** ISO instant → `datetime-local` value in local time. */
-export function toLocalInput(iso) {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
 export const splitList = (text) =>
   text
     .split(',')

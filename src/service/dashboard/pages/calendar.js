@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { fill, h } from '../dom.js';
+import { debounce, fill, h } from '../dom.js';
 import { browserZone, formatInZone, viewerTime } from '../zone.js';
 
 const DAY = 86_400_000;
@@ -139,15 +139,6 @@ export function mountCalendar(main, params, meta) {
     }
   }
 
-  let pending = null;
-  return {
-    refresh,
-    onChange() {
-      clearTimeout(pending);
-      pending = setTimeout(() => void refresh(), 500);
-    },
-    unmount() {
-      clearTimeout(pending);
-    },
-  };
+  const refreshSoon = debounce(() => void refresh(), 500);
+  return { refresh, onChange: refreshSoon, unmount: refreshSoon.cancel };
 }

@@ -1,5 +1,5 @@
 import { api, ApiError } from '../api.js';
-import { fill, h } from '../dom.js';
+import { debounce, fill, h } from '../dom.js';
 import { formatDate, relative } from '../format.js';
 
 /** A Standard Webhooks secret made in the browser: `whsec_` + 32 random bytes in base64. */
@@ -217,16 +217,13 @@ export function mountWebhooks(main, params, meta) {
   }
 
   // attempts and retries are not changes of the feed: the log is read again every few seconds too
-  let pending = null;
+  const refreshSoon = debounce(() => void refresh(), 500);
   const every = setInterval(() => void refresh(), 5_000);
   return {
     refresh,
-    onChange() {
-      clearTimeout(pending);
-      pending = setTimeout(() => void refresh(), 500);
-    },
+    onChange: refreshSoon,
     unmount() {
-      clearTimeout(pending);
+      refreshSoon.cancel();
       clearInterval(every);
     },
   };
