@@ -215,6 +215,8 @@ export interface CampaignRuntime {
   consume(name: string, handler: ConsumeHandler, options?: ConsumeOptions): Consumer;
   /** A consumer's parked changes, oldest first, with the changes themselves. */
   parked(name: string): Promise<ParkedCampaignChange[]>;
+  /** The durable consumers the store knows (as in `health().consumers`), without the timer statistics health also reads. */
+  consumers(): Promise<RuntimeHealth['consumers']>;
   /** Asks the consumer's holder to deliver a parked change again; false when it is not parked. */
   retryParked(name: string, seq: number): Promise<boolean>;
   /**

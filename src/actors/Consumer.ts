@@ -56,6 +56,8 @@ export interface ConsumeAttempt {
 /** A failed attempt, as `onFailure` is told of it. */
 export interface ConsumeFailure extends ConsumeAttempt {
   error: string;
+  /** What the handler threw. */
+  cause: unknown;
   /** When the next attempt is due (ms since the epoch); `null`: the change is parked. */
   retryAt: number | null;
 }
@@ -274,7 +276,7 @@ export class DurableConsumer implements Consumer {
       if (attempts >= this.#maxAttempts) {
         this.#park.push({ seq: change.seq, campaignId: change.campaignId, attempts, error: reasonOf(error), parkedAt: this.#deps.clock.now() });
         this.#pending.delete(change.seq);
-        this.failed(delivered, { attempt: attempts, byHand: false, error: reasonOf(error), retryAt: null });
+        this.failed(delivered, { attempt: attempts, byHand: false, error: reasonOf(error), cause: error, retryAt: null });
         return true; // parked: the campaign's later changes go on
       }
       const state = blocked ?? { queue: [change], attempts: 0, retryAt: 0, error: '' };
@@ -282,7 +284,7 @@ export class DurableConsumer implements Consumer {
       state.error = reasonOf(error);
       state.retryAt = this.#deps.clock.now() + this.backoff(attempts);
       this.#blocked.set(change.campaignId, state);
-      this.failed(delivered, { attempt: attempts, byHand: false, error: state.error, retryAt: state.retryAt });
+      this.failed(delivered, { attempt: attempts, byHand: false, error: state.error, cause: error, retryAt: state.retryAt });
       return false;
     }
   }
@@ -338,7 +340,7 @@ export class DurableConsumer implements Consumer {
         this.#unpark.push(parked.seq);
       } catch (error) {
         this.#park.push({ seq: parked.seq, campaignId: parked.campaignId, attempts: attempt, error: reasonOf(error), parkedAt: clock.now() });
-        this.failed(delivered, { attempt, byHand: true, error: reasonOf(error), retryAt: null });
+        this.failed(delivered, { attempt, byHand: true, error: reasonOf(error), cause: error, retryAt: null });
       }
     }
     return asked.length > 0;

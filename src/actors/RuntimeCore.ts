@@ -290,6 +290,11 @@ export class RuntimeCore implements ParsedInputs {
     return this.#store.retryParked(name, seq);
   }
 
+  async consumers(): Promise<RuntimeHealth['consumers']> {
+    this.assertRunning();
+    return this.#consumers.health(this.clock.now());
+  }
+
   async removeConsumer(name: string): Promise<boolean> {
     this.assertRunning();
     return this.#consumers.remove(name);

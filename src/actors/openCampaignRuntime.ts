@@ -134,6 +134,8 @@ class CampaignRuntimeFacade implements CampaignRuntime {
   retryParked: CampaignRuntime['retryParked'] = async (name, seq) =>
     this.#core.retryParked(parseInput(ConsumerName, name, 'consumer name'), parseInput(z.number().int().min(1), seq, 'sequence number'));
 
+  consumers: CampaignRuntime['consumers'] = () => this.#core.consumers();
+
   removeConsumer: CampaignRuntime['removeConsumer'] = async (name) => this.#core.removeConsumer(parseInput(ConsumerName, name, 'consumer name'));
 
   get webhookStore(): CampaignRuntime['webhookStore'] {

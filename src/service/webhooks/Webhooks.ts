@@ -90,8 +90,6 @@ export class Webhooks {
   readonly #syncMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #running = new Map<string, Consumer>();
-  /** The status of the attempt that just failed, by endpoint and seq (read by `onFailure`). */
-  readonly #lastStatus = new Map<string, number | null>();
   #timer: NodeJS.Timeout | null = null;
   #syncing: Promise<void> | null = null;
   #stopped = false;
@@ -136,8 +134,8 @@ export class Webhooks {
   }
 
   async list(): Promise<WebhookEndpointView[]> {
-    const [endpoints, health] = await Promise.all([this.#runtime.webhookStore.webhookEndpoints(), this.#runtime.health()]);
-    return endpoints.map((endpoint) => this.view(endpoint, health.consumers));
+    const [endpoints, consumers] = await Promise.all([this.#runtime.webhookStore.webhookEndpoints(), this.#runtime.consumers()]);
+    return endpoints.map((endpoint) => this.view(endpoint, consumers));
   }
 
   async get(id: string): Promise<WebhookEndpointView | null> {
@@ -184,7 +182,7 @@ export class Webhooks {
     return endpoint;
   }
 
-  private view(endpoint: WebhookEndpoint, consumers: Awaited<ReturnType<CampaignRuntime['health']>>['consumers']): WebhookEndpointView {
+  private view(endpoint: WebhookEndpoint, consumers: Awaited<ReturnType<CampaignRuntime['consumers']>>): WebhookEndpointView {
     const consumer = consumers.find((c) => c.name === consumerName(endpoint.id));
     return {
       id: endpoint.id,
@@ -269,21 +267,17 @@ export class Webhooks {
       status = response.status;
       await response.body?.cancel();
     } catch (error) {
-      this.#lastStatus.set(`${endpoint.id}:${change.seq}`, null);
       const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
       throw new WebhookDeliveryError(null, timedOut ? `no answer within ${this.#timeoutMs} ms` : `could not reach the endpoint: ${causeOf(error)}`);
     }
     if (status < 200 || status > 299) {
-      this.#lastStatus.set(`${endpoint.id}:${change.seq}`, status);
       throw new WebhookDeliveryError(status, `the endpoint answered ${status}`);
     }
     await this.record({ endpointId: endpoint.id, seq: change.seq, attempt, at: now, status, ok: true, error: null, nextAttemptAt: null });
   }
 
   private failed(endpoint: WebhookEndpoint, change: CampaignChange, failure: ConsumeFailure): void {
-    const key = `${endpoint.id}:${change.seq}`;
-    const status = this.#lastStatus.get(key) ?? null;
-    this.#lastStatus.delete(key);
+    const status = failure.cause instanceof WebhookDeliveryError ? failure.cause.status : null;
     void this.record({
       endpointId: endpoint.id,
       seq: change.seq,
