@@ -5,8 +5,10 @@ import type { CampaignDefinition } from '../machines/CampaignDefinition.js';
 import { campaignLogic, type PersistedCampaign } from '../machines/campaignLogic.js';
 import { campaignMachine } from '../machines/campaignMachine.js';
 import { phaseOf } from '../machines/phase.js';
-import { type PresetName, statusLabel } from '../machines/Preset.js';
 import { presets } from '../machines/presets/index.js';
+import { storedSnapshot } from '../machines/storedSnapshot.js';
+import { StoredSnapshotError } from '../machines/StoredSnapshotError.js';
+import { type PresetName, statusLabel } from '../machines/Preset.js';
 import type { ViewMeta } from '../machines/CampaignView.js';
 import type { CampaignRecord, CampaignStore } from '../persistence/CampaignStore.js';
 import type { InspectOption } from './CampaignRuntime.js';
@@ -64,25 +66,16 @@ export interface LiveCampaignsOptions {
 }
 
 /**
- * The snapshot of a stored record, checked: it must be JSON, a state of the campaign statechart,
- * of a known preset; else {@link CampaignUnreadableError}.
+ * The snapshot of a stored record, migrated to this code's statechart version and checked (see
+ * {@link storedSnapshot}); else {@link CampaignUnreadableError}, its cause the
+ * {@link StoredSnapshotError} that says what is wrong.
  */
 export function restoreSnapshot(record: Pick<CampaignRecord, 'id' | 'snapshot'>): CampaignSnapshot {
-  let persisted: unknown;
   try {
-    persisted = JSON.parse(record.snapshot);
+    return storedSnapshot.read(record.id, record.snapshot).snapshot;
   } catch (error) {
-    throw new CampaignUnreadableError(record.id, 'its stored snapshot is not valid JSON', { cause: error });
-  }
-  try {
-    if (typeof persisted !== 'object' || persisted === null) throw new Error('it is not an object');
-    const snapshot = campaignLogic.restore(persisted as PersistedCampaign);
-    if (snapshot.status !== 'active' && snapshot.status !== 'done') throw new Error(`the snapshot's status is ${String(snapshot.status)}`);
-    if (!Object.hasOwn(presets, snapshot.context.preset)) throw new Error(`unknown preset "${String(snapshot.context.preset)}"`);
-    phaseOf(snapshot.value);
-    return snapshot;
-  } catch (error) {
-    throw new CampaignUnreadableError(record.id, `its stored snapshot is not a state of the campaign statechart (${(error as Error).message})`, { cause: error });
+    if (error instanceof StoredSnapshotError) throw new CampaignUnreadableError(record.id, error.reason, { cause: error });
+    throw error;
   }
 }
 

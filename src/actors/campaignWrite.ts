@@ -3,7 +3,7 @@ import type { CampaignContext } from '../machines/CampaignContext.js';
 import type { CampaignView } from '../machines/CampaignView.js';
 import { toIso } from '../machines/Instant.js';
 import type { CampaignWrite, Change, ChangeSource } from '../persistence/CampaignStore.js';
-import { campaignLogic } from '../machines/campaignLogic.js';
+import { storedSnapshot } from '../machines/storedSnapshot.js';
 import type { CampaignSnapshot } from '../machines/armedTimers.js';
 import type { LiveCampaign } from './LiveCampaigns.js';
 
@@ -71,7 +71,7 @@ export function campaignWrite(
           status: live.status,
           name: live.snapshot.context.name,
           version: live.version,
-          snapshot: JSON.stringify(campaignLogic.persist(live.snapshot)),
+          snapshot: storedSnapshot.write(live.snapshot),
           createdAt: live.createdAt,
           updatedAt: live.updatedAt,
         },

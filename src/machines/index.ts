@@ -34,6 +34,11 @@ export { PRESET_NAMES, Preset, PresetName, PresetTransition, definePreset, statu
 export { presets, discount, franchise, gifting, journey } from './presets/index.js';
 export { campaignMachine } from './campaignMachine.js';
 export { campaignLogic, type PersistedCampaign } from './campaignLogic.js';
+export { STATECHART_VERSION } from './statechartVersion.js';
+export { storedSnapshot, type ReadSnapshot, type SnapshotUpgrade } from './storedSnapshot.js';
+export { StoredSnapshotError, type StoredSnapshotProblem } from './StoredSnapshotError.js';
+export { renameState, type SnapshotMigration, type StoredSnapshot, type StoredStateValue } from './SnapshotMigration.js';
+export { snapshotMigrations } from './snapshotMigrations.js';
 export { armedTimers, type ArmedTimer, type CampaignSnapshot } from './armedTimers.js';
 export {
   capabilities,

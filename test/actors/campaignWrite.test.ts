@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { campaignWrite, commandDetail } from '../../src/actors/campaignWrite.js';
 import { Quarantine } from '../../src/actors/Quarantine.js';
 import { LiveCampaigns } from '../../src/actors/LiveCampaigns.js';
-import { CampaignCommand, campaignLogic } from '../../src/machines/index.js';
+import { CampaignCommand, campaignLogic, STATECHART_VERSION } from '../../src/machines/index.js';
 import { memoryStore } from '../../src/persistence/index.js';
 import { DAY, discount, T0 } from './parts.js';
 
@@ -31,7 +31,7 @@ describe('campaignWrite', () => {
       change: { campaignId: 'a', version: 2, event: 'PUBLISH', from: 'Draft', to: 'Scheduled', commandId: 'k1', detail: '{"note":1}' },
       idempotency: { commandId: 'k1', result: '{"type":"PUBLISH","view":null}' },
     });
-    expect(JSON.parse(write.record!.snapshot)).toEqual(campaignLogic.persist(live.snapshot));
+    expect(JSON.parse(write.record!.snapshot)).toEqual({ ...campaignLogic.persist(live.snapshot), statechartVersion: STATECHART_VERSION });
   });
 
   it('writes a deletion as no record, no timers and a change to null', () => {

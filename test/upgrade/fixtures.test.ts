@@ -27,8 +27,11 @@ const FIXTURES = resolve(import.meta.dirname, '../fixtures');
 interface Fixture {
   version: string;
   now: string;
-  campaigns: { id: string; preset: string; view: { status: string; nextTimer: { event: string; at: string } | null }; forecast: ForecastItem[] }[];
+  campaigns: { id: string; preset: string; view: { status: string; nextTimer: { event: string; at: string } | null } & Record<string, unknown>; forecast: ForecastItem[] }[];
 }
+
+/** What a campaign is, as its view shows it: every release must show the same (words and offered actions may improve). */
+const FACTS = ['name', 'preset', 'state', 'intake', 'acceptsAudience', 'processing', 'visible', 'startAt', 'endAt', 'visibleAt', 'timezone', 'audience', 'products', 'labels', 'content', 'recurrence', 'occurrence', 'pauses', 'fault', 'version', 'definitionVersion', 'createdAt', 'updatedAt'];
 interface StoreDump {
   rows: { record: CampaignRecord; timers: TimerRecord[] }[];
 }
@@ -68,6 +71,10 @@ async function check(release: string, storeOf: () => CampaignStore) {
       if (view.status !== c.view.status) problems.push(`${c.id}: status ${view.status}, the fixture showed ${c.view.status}`);
       const next = view.nextTimer && { event: view.nextTimer.event, at: view.nextTimer.at };
       if (JSON.stringify(next) !== JSON.stringify(c.view.nextTimer)) problems.push(`${c.id}: next date ${JSON.stringify(next)}, the fixture showed ${JSON.stringify(c.view.nextTimer)}`);
+      for (const fact of FACTS.filter((f) => f in c.view)) {
+        const shown = (view as unknown as Record<string, unknown>)[fact];
+        if (JSON.stringify(shown) !== JSON.stringify(c.view[fact])) problems.push(`${c.id}: ${fact} ${JSON.stringify(shown)}, the fixture showed ${JSON.stringify(c.view[fact])}`);
+      }
     }
     // past every date any forecast names
     const last = Math.max(now, ...fixture.campaigns.flatMap((c) => c.forecast.map((f) => Date.parse(f.at))));

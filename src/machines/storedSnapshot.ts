@@ -1,0 +1,116 @@
+import type { CampaignSnapshot } from './armedTimers.js';
+import { campaignLogic, type PersistedCampaign } from './campaignLogic.js';
+import { campaignMachine } from './campaignMachine.js';
+import { phaseOf } from './phase.js';
+import { presets } from './presets/index.js';
+import type { SnapshotMigration, StoredSnapshot } from './SnapshotMigration.js';
+import { snapshotMigrations } from './snapshotMigrations.js';
+import { STATECHART_VERSION } from './statechartVersion.js';
+import { StoredSnapshotError } from './StoredSnapshotError.js';
+
+/** The upgrade path a snapshot is read with: this code's by default (tests pass their own). */
+export interface SnapshotUpgrade {
+  readonly version: number;
+  readonly migrations: readonly SnapshotMigration[];
+}
+
+const CURRENT: SnapshotUpgrade = { version: STATECHART_VERSION, migrations: snapshotMigrations };
+
+/** A stored snapshot read back: live again, and the statechart version it was stored by. */
+export interface ReadSnapshot {
+  snapshot: CampaignSnapshot;
+  storedVersion: number;
+}
+
+/**
+ * How snapshots are stored and read back across statechart versions. `write` records this
+ * code's {@link STATECHART_VERSION}; `read` migrates an older snapshot step by step to it (in
+ * memory: the store keeps the old one until the campaign's next write), checks that the result is
+ * a state of this statechart, and refuses what it cannot read with {@link StoredSnapshotError}.
+ */
+export const storedSnapshot = {
+  /** The text stored for a snapshot. */
+  write(snapshot: CampaignSnapshot): string {
+    const persisted = campaignLogic.persist(snapshot) as unknown as StoredSnapshot;
+    persisted.statechartVersion = STATECHART_VERSION;
+    return JSON.stringify(persisted);
+  },
+
+  /** The live snapshot of a campaign's stored text. */
+  read(campaignId: string, text: string, upgrade: SnapshotUpgrade = CURRENT): ReadSnapshot {
+    const refuse = (problem: StoredSnapshotError['problem'], storedVersion: number | null, reason: string, more: { migration?: string; cause?: unknown } = {}) =>
+      new StoredSnapshotError({ campaignId, problem, storedVersion, currentVersion: upgrade.version, reason, ...more });
+    let stored: StoredSnapshot;
+    try {
+      stored = JSON.parse(text) as StoredSnapshot;
+    } catch (error) {
+      throw refuse('unreadable', null, 'its stored snapshot is not valid JSON', { cause: error });
+    }
+    if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) throw refuse('unreadable', null, 'its stored snapshot is not an object');
+    const storedVersion = stored.statechartVersion ?? 1;
+    if (!Number.isSafeInteger(storedVersion) || storedVersion < 1) {
+      throw refuse('unreadable', null, `its stored snapshot records statechart version ${JSON.stringify(storedVersion)}, not a whole number from 1`);
+    }
+    if (storedVersion > upgrade.version) {
+      throw refuse('newer', storedVersion, `its snapshot was stored by statechart version ${storedVersion}, newer than this code's version ${upgrade.version}: read it with the release that wrote it, or a later one`);
+    }
+    const migrated = storedVersion === upgrade.version ? stored : migrate(stored, storedVersion, upgrade, refuse);
+    try {
+      return { snapshot: restore(migrated), storedVersion };
+    } catch (error) {
+      const as = storedVersion === upgrade.version ? `statechart version ${storedVersion}` : `statechart version ${storedVersion}, migrated to ${upgrade.version}`;
+      const hint =
+        storedVersion === upgrade.version
+          ? `; if the statechart changed since it was stored, STATECHART_VERSION must go to ${upgrade.version + 1} with the snapshot migration ${upgrade.version}→${upgrade.version + 1}`
+          : '';
+      throw refuse('invalid', storedVersion, `its stored snapshot (${as}) is not a state of the campaign statechart (${(error as Error).message})${hint}`, { cause: error });
+    }
+  },
+};
+
+/** Every step from `from` to the upgrade's version, or none: a step missing or failing refuses the whole path. */
+function migrate(
+  stored: StoredSnapshot,
+  from: number,
+  upgrade: SnapshotUpgrade,
+  refuse: (problem: StoredSnapshotError['problem'], storedVersion: number, reason: string, more?: { migration?: string; cause?: unknown }) => StoredSnapshotError,
+): StoredSnapshot {
+  let snapshot = stored;
+  for (let version = from; version < upgrade.version; version++) {
+    const step = upgrade.migrations.find((m) => m.from === version);
+    const name = `${version}→${version + 1}`;
+    if (!step) {
+      throw refuse('no-migration', from, `its snapshot was stored by statechart version ${from} and this code's statechart is version ${upgrade.version}, but there is no snapshot migration ${name} (src/machines/snapshotMigrations.ts)`, {
+        migration: name,
+      });
+    }
+    try {
+      snapshot = step.migrate(snapshot);
+    } catch (error) {
+      throw refuse('migration-failed', from, `the snapshot migration ${name} failed on its snapshot (statechart version ${from}): ${(error as Error).message}`, {
+        migration: name,
+        cause: error,
+      });
+    }
+  }
+  return snapshot;
+}
+
+/** A persisted snapshot made live, checked to be a state of this statechart with a known preset and history. */
+function restore(stored: StoredSnapshot): CampaignSnapshot {
+  const snapshot = campaignLogic.restore(stored as unknown as PersistedCampaign);
+  if (snapshot.status !== 'active' && snapshot.status !== 'done') throw new Error(`the snapshot's status is ${String(snapshot.status)}`);
+  if (!Object.hasOwn(presets, snapshot.context.preset)) throw new Error(`unknown preset "${String(snapshot.context.preset)}"`);
+  phaseOf(snapshot.value);
+  // XState drops a history entry naming a state it does not have: it would resume elsewhere
+  for (const [key, entries] of Object.entries(stored.historyValue ?? {})) {
+    for (const { id } of [{ id: key }, ...entries]) {
+      try {
+        campaignMachine.getStateNodeById(id);
+      } catch {
+        throw new Error(`its history names the state "${id}", which the statechart does not have`);
+      }
+    }
+  }
+  return snapshot;
+}
