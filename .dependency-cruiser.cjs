@@ -62,6 +62,19 @@ module.exports = {
       to: { path: '^src/service/' },
     },
     {
+      name: 'commands-read-stores-not-runtimes',
+      comment: 'src/cli: the operator commands read stores through persistence and judge snapshots with machines; nothing imports them, and they start no runtime or service',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/(actors|service|inspector)/' },
+    },
+    {
+      name: 'nothing-imports-the-commands',
+      severity: 'error',
+      from: { path: '^src/(?!cli/)' },
+      to: { path: '^src/cli/' },
+    },
+    {
       name: 'doc-tooling-not-at-run-time',
       severity: 'error',
       comment: 'src/diagrams generates docs (scripts and tests use it); the library and the service do not.',

@@ -4,8 +4,8 @@
  * what each campaign showed (view, next timer, forecast) and `store.json` with the stored rows
  * (snapshots, pending timers, history, idempotency results) for adapters that load them.
  *
- *   npx tsx scripts/fixtures.ts            # writes test/fixtures/<package version>/
- *   npx tsx scripts/fixtures.ts --out DIR  # somewhere else (a scratch try)
+ *   npm run fixtures                       # writes test/fixtures/<package version>/
+ *   npm run fixtures -- --out DIR          # somewhere else (a scratch try)
  *
  * A release's fixtures are committed once and never edited: the script refuses to overwrite them.
  *
@@ -23,6 +23,7 @@ import {
   createCampaignRuntime,
   createManualClock,
   sqliteStore,
+  STATECHART_VERSION,
   SYSTEM_COMMANDS,
 } from '../src/index.js';
 import { armedTimers, phaseOf } from '../src/machines/index.js';
@@ -136,7 +137,7 @@ for (const suffix of ['-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
 
 writeFileSync(
   join(out, 'fixture.json'),
-  `${JSON.stringify({ version, writtenBy: `campaign-lifecycle ${version} (scripts/fixtures.ts)`, now: iso(NOW), campaigns }, null, 1)}\n`,
+  `${JSON.stringify({ version, statechartVersion: STATECHART_VERSION, writtenBy: `campaign-lifecycle ${version} (scripts/fixtures.ts)`, now: iso(NOW), campaigns }, null, 1)}\n`,
 );
 // the stored rows (snapshot text, pending timers, history, idempotency results) for adapters that load them
 writeFileSync(join(out, 'store.json'), `${JSON.stringify({ version, rows, idempotency })}\n`);

@@ -59,6 +59,8 @@ export { connectInspector, type InspectorConnection } from './inspector/index.js
 export {
   memoryStore,
   postgresStore,
+  readPostgresCampaigns,
+  readSqliteCampaigns,
   PostgresStoreOptions,
   sqliteStore,
   cursorOf,
@@ -79,6 +81,7 @@ export {
   type ListQuery,
   SqliteStoreOptions,
   type StatusCount,
+  type StoredCampaigns,
   type TimerRecord,
   type TimerStats,
   whenAvailable,

@@ -22,10 +22,27 @@ export interface CampaignRecord {
   name: string;
   /** Incremented by every committed change; starts at 1. */
   version: number;
-  /** `JSON.stringify(actor.getPersistedSnapshot())`. */
+  /** The statechart snapshot as stored: XState's persisted snapshot and the `statechartVersion` that wrote it (JSON). */
   snapshot: string;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * A store's campaigns as they lie, read without opening the store for use: no schema migration,
+ * no lock held beyond the read, no row written. What `npm run migrate -- --check` reads; each
+ * adapter with a durable form offers one (`readSqliteCampaigns`, `readPostgresCampaigns`).
+ */
+export interface StoredCampaigns {
+  /** The file, or the database and schema (password hidden). */
+  readonly location: string;
+  /** The store schema version found. */
+  readonly schemaVersion: number;
+  /** The store schema version this code migrates the store to when it opens it. */
+  readonly latestSchemaVersion: number;
+  /** Every campaign as stored, in id order. */
+  rows(): AsyncIterable<Pick<CampaignRecord, 'id' | 'preset' | 'status' | 'snapshot'>>;
+  close(): Promise<void>;
 }
 
 /**

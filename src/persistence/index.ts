@@ -15,6 +15,7 @@ export {
   type ListQuery,
   type StatusCount,
   type StoreSignal,
+  type StoredCampaigns,
   type TimerRecord,
   type TimerStats,
   type WebhookDelivery,
@@ -40,7 +41,9 @@ export {
 export { loadDriver, type Importer } from './loadDriver.js';
 export { memoryStore } from './memory/memoryStore.js';
 export { postgresStore } from './postgres/postgresStore.js';
+export { readPostgresCampaigns } from './postgres/readPostgresCampaigns.js';
 export { PostgresStoreOptions } from './postgres/PostgresOptions.js';
 export { sqliteStore } from './sqlite/sqliteStore.js';
+export { readSqliteCampaigns } from './sqlite/readSqliteCampaigns.js';
 export { whenAvailable, type WhenAvailableOptions } from './whenAvailable.js';
 export { SqliteStoreOptions } from './sqlite/SqliteStoreOptions.js';

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { StoreLockedError, StoreUnavailableError } from '../persistence/errors.js';
 import { loadStatelyConfig } from '../config/statelyConfig.js';
+import { storeLocation, UsageError } from '../config/storeLocation.js';
 import { startService } from './startService.js';
 
 const USAGE = `Usage: npm start -- [options]          (from a checkout)
@@ -20,16 +21,6 @@ const USAGE = `Usage: npm start -- [options]          (from a checkout)
 
   CAMPAIGNS_TOKEN     when set, every route requires "Authorization: Bearer <token>"
                       (the dashboard: open /?token=<token> once, or sign in with the form)`;
-
-class UsageError extends Error {}
-
-/** `--store` or DATABASE_URL; `sqlite` (or nothing) keeps the embedded default. */
-function databaseUrl(flag: string | undefined): string | null {
-  const value = flag ?? process.env['DATABASE_URL'];
-  if (value === undefined || value === '' || value === 'sqlite') return null;
-  if (!/^postgres(ql)?:\/\//.test(value)) throw new UsageError(`--store must be a postgres:// URL (or sqlite), not "${value}"`);
-  return value;
-}
 
 function port(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === '') return fallback;
@@ -59,13 +50,12 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  const store = storeLocation(values);
   const stately = existsSync('stately.config.json') ? await loadStatelyConfig('stately.config.json') : null;
   const service = await startService({
     port: port(values.port ?? process.env['PORT'], '--port', 3000),
     host: values.host ?? process.env['HOST'] ?? '127.0.0.1',
-    dataDir: values.data ?? process.env['CAMPAIGNS_DATA'] ?? './data',
-    ...(databaseUrl(values.store) ? { databaseUrl: databaseUrl(values.store)! } : {}),
-    ...((values.schema ?? process.env['CAMPAIGNS_SCHEMA']) ? { schema: (values.schema ?? process.env['CAMPAIGNS_SCHEMA'])! } : {}),
+    ...(store.kind === 'sqlite' ? { dataDir: store.dataDir } : { dataDir: './data', databaseUrl: store.url, ...(store.schema ? { schema: store.schema } : {}) }),
     demo: values.demo,
     token: process.env['CAMPAIGNS_TOKEN'] || undefined,
     inspectPort: values.inspect ? port(values['inspect-port'], '--inspect-port', stately?.inspector.port ?? 8080) : undefined,

@@ -5,6 +5,7 @@ import { createInspectorServer } from '@statelyai/inspect/server';
 import type { CampaignRuntime } from '../actors/CampaignRuntime.js';
 import type { Clock } from '../actors/Clock.js';
 import { createCampaignRuntime } from '../createCampaignRuntime.js';
+import { redactedUrl } from '../persistence/postgres/PostgresOptions.js';
 import { postgresStore } from '../persistence/postgres/postgresStore.js';
 import { sqliteStore } from '../persistence/sqlite/sqliteStore.js';
 import { whenAvailable } from '../persistence/whenAvailable.js';
@@ -53,8 +54,6 @@ export interface RunningService {
 }
 
 /** A database URL without its password, for logs. */
-const redacted = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-
 /** Binds `port` (0: any) on all interfaces to prove it is free, and returns the port number. */
 function reservePort(port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -91,7 +90,7 @@ async function waitForListening(port: number, timeoutMs = 3_000): Promise<void> 
  */
 export async function startService(input: ServiceOptions): Promise<RunningService> {
   const options = parseInput(ServiceOptions, input, 'service options');
-  const databasePath = options.databaseUrl ? `${redacted(options.databaseUrl)} (schema ${options.schema ?? 'campaign_lifecycle'})` : join(resolve(options.dataDir), 'campaigns.db');
+  const databasePath = options.databaseUrl ? `${redactedUrl(options.databaseUrl)} (schema ${options.schema ?? 'campaign_lifecycle'})` : join(resolve(options.dataDir), 'campaigns.db');
 
   let inspector: { stop(): void } | null = null;
   let inspectorPort: number | null = null;

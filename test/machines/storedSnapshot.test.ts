@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaignLogic } from '../../src/machines/campaignLogic.js';
 import { CampaignDefinition } from '../../src/machines/CampaignDefinition.js';
@@ -8,11 +6,10 @@ import { snapshotMigrations } from '../../src/machines/snapshotMigrations.js';
 import { STATECHART_VERSION } from '../../src/machines/statechartVersion.js';
 import { storedSnapshot } from '../../src/machines/storedSnapshot.js';
 import { StoredSnapshotError } from '../../src/machines/StoredSnapshotError.js';
+import { releaseRows } from '../support/releaseFixtures.js';
 
 /** Snapshots stored by release 0.1.0 (no statechart version recorded: version 1). */
-const RELEASED = (JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/0.1.0/store.json'), 'utf8')) as { rows: { record: { id: string; snapshot: string } }[] }).rows.map(
-  (r) => r.record,
-);
+const RELEASED = releaseRows('0.1.0').map((r) => r.record);
 const T0 = Date.UTC(2026, 5, 1);
 const scheduled = () => {
   const start = campaignLogic.start(CampaignDefinition.parse({ preset: 'discount', name: 'Spring', startAt: new Date(T0 + 86_400_000).toISOString() }));

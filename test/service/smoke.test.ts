@@ -105,7 +105,7 @@ describe('npm start', () => {
 });
 
 describe('the installed package', () => {
-  it('npx campaign-lifecycle serve runs the compiled service: dashboard, API, exit 0 on SIGTERM', async () => {
+  it('npx campaign-lifecycle serve runs the compiled service: dashboard, API, exit 0 on SIGTERM; migrate --check reads its store', async () => {
     // the package as npm installs it: dist (compiled here), bin, src (the dashboard's files), package.json
     const root = mkdtempSync(join(tmpdir(), 'campaigns-installed-'));
     try {
@@ -124,6 +124,9 @@ describe('the installed package', () => {
       expect(await page.text()).toContain('/dashboard/app.js');
       expect((await fetch(`${started.url}/dashboard/vendor/tz/index.js`)).status).toBe(200);
       expect((await stop(started, 'SIGTERM')).code).toBe(0);
+      const check = execFileSync(process.execPath, [bin, 'migrate', '--check', '--data', join(root, 'data')]).toString();
+      expect(check).toContain('Campaigns     0');
+      expect(check).toContain('Refused       0');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

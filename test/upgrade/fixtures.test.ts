@@ -1,20 +1,18 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  type CampaignRecord,
   type CampaignStore,
-  type CampaignWrite,
   createCampaignRuntime,
   createManualClock,
   type ForecastItem,
   memoryStore,
   postgresStore,
   sqliteStore,
-  type TimerRecord,
 } from '../../src/index.js';
 import { dropSchema, freshSchema, PG_URL, SKIP_PG } from '../support/postgres.js';
+import { FIXTURES, loadRows, releaseDatabase, releaseRows, releases } from '../support/releaseFixtures.js';
 
 /**
  * Every committed release fixture (test/fixtures/<version>/, cut by scripts/fixtures.ts and
@@ -22,8 +20,6 @@ import { dropSchema, freshSchema, PG_URL, SKIP_PG } from '../support/postgres.js
  * and next date, and — the clock moved past every date — what its forecast promised happens,
  * at the promised instants, and nothing else fires.
  */
-const FIXTURES = resolve(import.meta.dirname, '../fixtures');
-
 interface Fixture {
   version: string;
   now: string;
@@ -32,30 +28,11 @@ interface Fixture {
 
 /** What a campaign is, as its view shows it: every release must show the same (words and offered actions may improve). */
 const FACTS = ['name', 'preset', 'state', 'intake', 'acceptsAudience', 'processing', 'visible', 'startAt', 'endAt', 'visibleAt', 'timezone', 'audience', 'products', 'labels', 'content', 'recurrence', 'occurrence', 'pauses', 'fault', 'version', 'definitionVersion', 'createdAt', 'updatedAt'];
-interface StoreDump {
-  rows: { record: CampaignRecord; timers: TimerRecord[] }[];
-}
 
-const releases = readdirSync(FIXTURES).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
 const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
-
-/** The fixture's rows loaded into a fresh store of another adapter, as they were stored. */
-async function loadRows(store: CampaignStore, dump: StoreDump): Promise<void> {
-  await store.open();
-  const writes: CampaignWrite[] = dump.rows.map(({ record, timers }) => ({
-    campaignId: record.id,
-    preset: record.preset,
-    fromVersion: 0,
-    record,
-    timers,
-    change: { campaignId: record.id, version: record.version, at: record.updatedAt, dueAt: null, event: 'CREATE', source: 'system', from: null, to: record.status, commandId: null, detail: JSON.stringify({ loadedFrom: 'fixture' }) },
-  }));
-  for (let i = 0; i < writes.length; i += 50) await store.commit(writes.slice(i, i + 50));
-  await store.close();
-}
 
 async function check(release: string, storeOf: () => CampaignStore) {
   const fixture = JSON.parse(readFileSync(join(FIXTURES, release, 'fixture.json'), 'utf8')) as Fixture;
@@ -96,18 +73,18 @@ async function check(release: string, storeOf: () => CampaignStore) {
 }
 
 describe.each(releases)('the %s fixture opens with today’s code', (release) => {
-  const dump = JSON.parse(readFileSync(join(FIXTURES, release, 'store.json'), 'utf8')) as StoreDump;
+  const rows = releaseRows(release);
 
   it('SQLite: the release’s own file (copied), migrated on open', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-fixture-'));
     dirs.push(dir);
-    copyFileSync(join(FIXTURES, release, 'campaigns.db'), join(dir, 'campaigns.db'));
+    copyFileSync(releaseDatabase(release), join(dir, 'campaigns.db'));
     expect(await check(release, () => sqliteStore({ path: join(dir, 'campaigns.db') }))).toBeGreaterThan(50);
   }, 120_000);
 
   it('memory: the release’s rows', async () => {
     const store = memoryStore();
-    await loadRows(store, dump);
+    await loadRows(store, rows);
     const reopen = store.open.bind(store);
     expect(await check(release, () => Object.assign(store, { open: reopen }))).toBeGreaterThan(50);
   }, 120_000);
@@ -115,7 +92,7 @@ describe.each(releases)('the %s fixture opens with today’s code', (release) =>
   it.skipIf(SKIP_PG)('PostgreSQL: the release’s rows', async () => {
     const schema = freshSchema('fixture');
     try {
-      await loadRows(postgresStore({ connectionString: PG_URL, schema }), dump);
+      await loadRows(postgresStore({ connectionString: PG_URL, schema }), rows);
       expect(await check(release, () => postgresStore({ connectionString: PG_URL, schema }))).toBeGreaterThan(50);
     } finally {
       await dropSchema(schema);

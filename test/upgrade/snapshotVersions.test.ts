@@ -4,11 +4,8 @@
  * as it was until then); one with no path to this version is refused — quarantined with an error
  * naming the campaign and both versions — and its record is never touched.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  type CampaignRecord,
   type CampaignStore,
   CampaignUnreadableError,
   createCampaignRuntime,
@@ -16,18 +13,16 @@ import {
   memoryStore,
   STATECHART_VERSION,
   StoredSnapshotError,
-  type TimerRecord,
 } from '../../src/index.js';
+import { loadRows, releaseRows, type StoredRow } from '../support/releaseFixtures.js';
 
-const DUMP = JSON.parse(readFileSync(resolve(import.meta.dirname, '../fixtures/0.1.0/store.json'), 'utf8')) as { rows: { record: CampaignRecord; timers: TimerRecord[] }[] };
+const ROWS = releaseRows('0.1.0');
 const FIXTURE_NOW = Date.parse('2026-06-01T00:00:00.000Z');
 
-/** A store holding one row exactly as given. */
-async function storeWith(row: { record: CampaignRecord; timers: TimerRecord[] }): Promise<CampaignStore> {
+/** A memory store holding one row exactly as given. */
+async function storeWith(row: StoredRow): Promise<CampaignStore> {
   const store = memoryStore();
-  await store.open();
-  const { record, timers } = row;
-  await store.commit([{ campaignId: record.id, preset: record.preset, fromVersion: 0, record, timers, change: { campaignId: record.id, version: record.version, at: record.updatedAt, dueAt: null, event: 'CREATE', source: 'system', from: null, to: record.status, commandId: null, detail: null } }]);
+  await loadRows(store, [row]);
   return store;
 }
 
@@ -35,7 +30,7 @@ const versionOf = async (store: CampaignStore, id: string) => (JSON.parse((await
 
 describe('stored snapshots across statechart versions', () => {
   it('a 0.1.0 snapshot is read migrated, left as stored until the campaign’s next write, then stored at this version', async () => {
-    const row = DUMP.rows.find((r) => r.record.status === 'Draft' && r.record.preset === 'discount')!;
+    const row = ROWS.find((r) => r.record.status === 'Draft' && r.record.preset === 'discount')!;
     const store = await storeWith(row);
     const rt = await createCampaignRuntime({ store, clock: createManualClock(FIXTURE_NOW) });
     try {
@@ -51,7 +46,7 @@ describe('stored snapshots across statechart versions', () => {
   });
 
   it('a snapshot of a newer statechart is refused, naming the campaign and both versions; its record and timers stay as they were', async () => {
-    const row = DUMP.rows.find((r) => r.timers.length > 0)!;
+    const row = ROWS.find((r) => r.timers.length > 0)!;
     const newer = JSON.stringify({ ...JSON.parse(row.record.snapshot), statechartVersion: STATECHART_VERSION + 1 });
     const store = await storeWith({ ...row, record: { ...row.record, snapshot: newer } });
     const stored = await store.get(row.record.id);

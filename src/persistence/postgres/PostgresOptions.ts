@@ -50,3 +50,6 @@ export const PostgresStoreOptions = z
   })
   .refine((o) => (o.connectionString === undefined) !== (o.pool === undefined), 'give either connectionString or pool');
 export type PostgresStoreOptions = z.input<typeof PostgresStoreOptions>;
+
+/** A connection string with its password hidden (for logs and reports). */
+export const redactedUrl = (url: string) => url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');

@@ -4,4 +4,5 @@
  * @module
  */
 export { postgresStore } from './postgresStore.js';
+export { readPostgresCampaigns } from './readPostgresCampaigns.js';
 export { PostgresStoreOptions, type PgClientLike, type PgPoolLike } from './PostgresOptions.js';

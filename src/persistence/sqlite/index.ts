@@ -4,4 +4,5 @@
  * @module
  */
 export { sqliteStore } from './sqliteStore.js';
+export { readSqliteCampaigns } from './readSqliteCampaigns.js';
 export { SqliteStoreOptions } from './SqliteStoreOptions.js';
