@@ -58,12 +58,13 @@ export const storedSnapshot = {
     try {
       return { snapshot: restore(migrated), storedVersion };
     } catch (error) {
-      const as = storedVersion === upgrade.version ? `statechart version ${storedVersion}` : `statechart version ${storedVersion}, migrated to ${upgrade.version}`;
-      const hint =
-        storedVersion === upgrade.version
-          ? `; if the statechart changed since it was stored, STATECHART_VERSION must go to ${upgrade.version + 1} with the snapshot migration ${upgrade.version}→${upgrade.version + 1}`
-          : '';
-      throw refuse('invalid', storedVersion, `its stored snapshot (${as}) is not a state of the campaign statechart (${(error as Error).message})${hint}`, { cause: error });
+      const v = upgrade.version;
+      const as = storedVersion === v ? `statechart version ${v}` : `statechart version ${storedVersion}, migrated to ${v}`;
+      const why =
+        storedVersion === v
+          ? `if the statechart changed since it was stored, STATECHART_VERSION must go to ${v + 1} with the snapshot migration ${v}→${v + 1}`
+          : `either the statechart changed after version ${v} without a bump (STATECHART_VERSION must go to ${v + 1} with the snapshot migration ${v}→${v + 1}), or a step from ${storedVersion} to ${v} is wrong`;
+      throw refuse('invalid', storedVersion, `its stored snapshot (${as}) is not a state of the campaign statechart (${(error as Error).message}); ${why}`, { cause: error });
     }
   },
 };

@@ -58,10 +58,10 @@ describe('storedSnapshot', () => {
 
   it('refuses a snapshot with no path to this version, naming the missing migration, and changes nothing', () => {
     const text = RELEASED[0]!.snapshot;
-    const upgrade = { version: 3, migrations: snapshotMigrations.filter((m) => m.from === 1) };
-    const error = refusal(() => storedSnapshot.read('old', text, upgrade));
-    expect(error).toMatchObject({ problem: 'no-migration', storedVersion: 1, currentVersion: 3, migration: '2→3' });
-    expect(error.message).toContain('no snapshot migration 2→3');
+    const next = STATECHART_VERSION + 1;
+    const error = refusal(() => storedSnapshot.read('old', text, { version: next, migrations: snapshotMigrations }));
+    expect(error).toMatchObject({ problem: 'no-migration', storedVersion: 1, currentVersion: next, migration: `${STATECHART_VERSION}→${next}` });
+    expect(error.message).toContain(`no snapshot migration ${STATECHART_VERSION}→${next}`);
   });
 
   it('refuses the whole path when a step fails: no snapshot comes back half-migrated', () => {
@@ -81,20 +81,22 @@ describe('storedSnapshot', () => {
   });
 
   it('applies every step in order, and the result must be a state of the statechart', () => {
-    // version 2 → 3 renames a state; 3 → 4 renames it back: the path must end where it began
-    const there: SnapshotMigration = { from: 2, change: 'scheduled → upcoming', migrate: (s) => renameState(s, ['published', 'scheduled'], ['published', 'upcoming']) };
-    const back: SnapshotMigration = { from: 3, change: 'upcoming → scheduled', migrate: (s) => renameState(s, ['published', 'upcoming'], ['published', 'scheduled']) };
+    // two versions past this code's: one renames a state, the next renames it back; the path must end where it began
+    const v = STATECHART_VERSION;
+    const there: SnapshotMigration = { from: v, change: 'scheduled → upcoming', migrate: (s) => renameState(s, ['published', 'scheduled'], ['published', 'upcoming']) };
+    const back: SnapshotMigration = { from: v + 1, change: 'upcoming → scheduled', migrate: (s) => renameState(s, ['published', 'upcoming'], ['published', 'scheduled']) };
     for (const record of RELEASED) {
       const direct = storedSnapshot.read(record.id, record.snapshot);
-      const roundTrip = storedSnapshot.read(record.id, record.snapshot, { version: 4, migrations: [...snapshotMigrations, there, back] });
+      const roundTrip = storedSnapshot.read(record.id, record.snapshot, { version: v + 2, migrations: [...snapshotMigrations, there, back] });
       expect(campaignLogic.persist(roundTrip.snapshot)).toEqual(campaignLogic.persist(direct.snapshot));
     }
     // stopping half way leaves a state this statechart does not have: refused, not restored
     const inScheduled = RELEASED.find((r) => r.snapshot.includes('"scheduled"'))!;
-    const error = refusal(() => storedSnapshot.read(inScheduled.id, inScheduled.snapshot, { version: 3, migrations: [...snapshotMigrations, there] }));
-    expect(error).toMatchObject({ problem: 'invalid', storedVersion: 1, currentVersion: 3 });
-    expect(error.message).toContain('statechart version 1, migrated to 3');
+    const error = refusal(() => storedSnapshot.read(inScheduled.id, inScheduled.snapshot, { version: v + 1, migrations: [...snapshotMigrations, there] }));
+    expect(error).toMatchObject({ problem: 'invalid', storedVersion: 1, currentVersion: v + 1 });
+    expect(error.message).toContain(`statechart version 1, migrated to ${v + 1}`);
     expect(error.message).toContain("'upcoming'");
+    expect(error.message).toContain(`either the statechart changed after version ${v + 1} without a bump (STATECHART_VERSION must go to ${v + 2} with the snapshot migration ${v + 1}→${v + 2})`);
   });
 
   it('refuses a snapshot at this version that is not a state of the statechart, saying which migration would be missing', () => {
