@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { storeLocation, UsageError } from '../config/storeLocation.js';
+import { ValidationError } from '../machines/ValidationError.js';
 import type { StoredCampaigns } from '../persistence/CampaignStore.js';
 import { StoreError, StoreLockedError, StoreUnavailableError } from '../persistence/errors.js';
 import { readPostgresCampaigns } from '../persistence/postgres/readPostgresCampaigns.js';
@@ -54,7 +55,7 @@ export async function migrate(argv: readonly string[], out: (text: string) => vo
         ? await readSqliteCampaigns({ path: location.path })
         : await readPostgresCampaigns({ connectionString: location.url, ...(location.schema ? { schema: location.schema } : {}) });
   } catch (error) {
-    if (error instanceof UsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof ValidationError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`${(error as Error).message}\n\n${MIGRATE_USAGE}`);
       return 2;
     }

@@ -106,6 +106,7 @@ describe('migrate --check', () => {
     expect(await run('--data', dir)).toMatchObject({ code: 2, err: expect.stringContaining('migrate only checks (--check)') });
     expect(await run('--check', '--store', 'mysql://x')).toMatchObject({ code: 2, err: expect.stringContaining('--store must be a postgres:// URL') });
     expect(await run('--check', '--nope')).toMatchObject({ code: 2 });
+    expect(await run('--check', '--store', PG_URL, '--schema', 'Bad-Name')).toMatchObject({ code: 2, err: expect.stringContaining('schema must be a lowercase SQL identifier') });
     expect(await run('--check', '--data', join(dir, 'nowhere'))).toMatchObject({ code: 1, err: expect.stringContaining('Cannot read the store') });
     const held = sqliteStore({ path: join(dir, 'campaigns.db') });
     await held.open();
