@@ -78,11 +78,11 @@ async function check(release: string, storeOf: () => CampaignStore) {
 describe.each(releases)('the %s fixture opens with today’s code', (release) => {
   const rows = releaseRows(release);
 
-  it('SQLite: the release’s own file (copied), migrated on open', async () => {
+  it.each([false, true])('SQLite (on a worker thread: %s): the release’s own file (copied), migrated on open', async (thread) => {
     const dir = mkdtempSync(join(tmpdir(), 'cl-fixture-'));
     dirs.push(dir);
     copyFileSync(releaseDatabase(release), join(dir, 'campaigns.db'));
-    expect(await check(release, () => sqliteStore({ path: join(dir, 'campaigns.db') }))).toBeGreaterThan(50);
+    expect(await check(release, () => sqliteStore({ path: join(dir, 'campaigns.db'), thread }))).toBeGreaterThan(50);
   }, 120_000);
 
   it('memory: the release’s rows', async () => {
