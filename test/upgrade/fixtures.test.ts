@@ -63,10 +63,11 @@ async function check(release: string, storeOf: () => CampaignStore) {
       const fired = (await rt.history(c.id)).slice(seen.get(c.id)).filter((h) => h.source === 'timer');
       const promised = c.forecast.map((f) => `${f.event}@${f.at} ${f.from}→${f.to}`);
       const happened = fired.map((h) => `${h.event}@${h.dueAt} ${h.from}→${h.to}`);
-      if (JSON.stringify(happened.slice(0, promised.length)) !== JSON.stringify(promised)) {
+      // exactly what was promised: nothing more, nothing less, in order
+      if (JSON.stringify(happened) !== JSON.stringify(promised)) {
         problems.push(`${c.id}: forecast ${JSON.stringify(promised)}, fired ${JSON.stringify(happened)}`);
       }
-      if (promised.length === 0 && happened.length > 0) problems.push(`${c.id}: nothing was due, yet ${JSON.stringify(happened)} fired`);
+      for (const h of fired) if (h.at !== h.dueAt) problems.push(`${c.id}: ${h.event} due ${h.dueAt} fired at ${h.at}`);
     }
     expect(problems.slice(0, 10)).toEqual([]);
     return fixture.campaigns.length;
