@@ -13,6 +13,7 @@ import {
   type TimerRecord,
   type TimerStats,
 } from '../CampaignStore.js';
+import { StoreWithConsumerTables } from '../ConsumerTables.js';
 import { StoreError, StoreUnavailableError, StoreVersionError } from '../errors.js';
 import { loadDriver } from '../loadDriver.js';
 import {
@@ -51,7 +52,7 @@ let driverTypes: typeof pg.types | null = null;
  * feed's counter last (sequence numbers become visible in order); due timers are claimed with a
  * lease (`FOR UPDATE SKIP LOCKED`); commits are announced with NOTIFY, with a poll as safety net.
  */
-export class PgCampaignStore implements CampaignStore {
+export class PgCampaignStore extends StoreWithConsumerTables implements CampaignStore {
   readonly kind = 'postgres';
   readonly sharing = 'shared';
   readonly #options: Options;
@@ -59,7 +60,7 @@ export class PgCampaignStore implements CampaignStore {
   readonly #channel: string;
   readonly #s: string;
   /** Consumers, parked changes and webhooks: tables beside the campaigns. */
-  readonly #tables: PgConsumerTables;
+  protected readonly tables: PgConsumerTables;
   #pool: PgPoolLike | null = null;
   #ownsPool = false;
   readonly #watchers = new Set<(signal: StoreSignal) => void>();
@@ -68,9 +69,10 @@ export class PgCampaignStore implements CampaignStore {
   #closed = false;
 
   constructor(options: Options) {
+    super();
     this.#options = options;
     this.#s = `"${options.schema}"`;
-    this.#tables = new PgConsumerTables(this.#s, (text, values) => this.query(text, values), (fn) => this.transaction(fn));
+    this.tables = new PgConsumerTables(this.#s, (text, values) => this.query(text, values), (fn) => this.transaction(fn));
     this.#channel = `${options.schema}_commits`;
   }
 
@@ -288,17 +290,6 @@ export class PgCampaignStore implements CampaignStore {
     return { pending: row?.pending ?? 0, overdue: Number(row?.overdue ?? 0), oldestOverdue: row?.oldest ?? null, nextDueAt: row?.next ?? null };
   }
 
-  leaseConsumer: CampaignStore['leaseConsumer'] = (...args) => this.#tables.leaseConsumer(...args);
-  saveConsumer: CampaignStore['saveConsumer'] = (...args) => this.#tables.saveConsumer(...args);
-  consumers: CampaignStore['consumers'] = (...args) => this.#tables.consumers(...args);
-  parkedChanges: CampaignStore['parkedChanges'] = (...args) => this.#tables.parkedChanges(...args);
-  retryParked: CampaignStore['retryParked'] = (...args) => this.#tables.retryParked(...args);
-  removeConsumer: CampaignStore['removeConsumer'] = (...args) => this.#tables.removeConsumer(...args);
-  webhookEndpoints: CampaignStore['webhookEndpoints'] = (...args) => this.#tables.webhookEndpoints(...args);
-  addWebhookEndpoint: CampaignStore['addWebhookEndpoint'] = (...args) => this.#tables.addWebhookEndpoint(...args);
-  removeWebhookEndpoint: CampaignStore['removeWebhookEndpoint'] = (...args) => this.#tables.removeWebhookEndpoint(...args);
-  recordDeliveries: CampaignStore['recordDeliveries'] = (...args) => this.#tables.recordDeliveries(...args);
-  deliveries: CampaignStore['deliveries'] = (...args) => this.#tables.deliveries(...args);
 
   /** Runs `fn` in a transaction on a client of the pool. */
   private async transaction<T>(fn: (client: PgClientLike) => Promise<T>): Promise<T> {

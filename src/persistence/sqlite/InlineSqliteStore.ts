@@ -27,6 +27,7 @@ import {
 } from '../rows.js';
 import { loadDriver } from '../loadDriver.js';
 import { storageError } from './sqliteErrors.js';
+import { StoreWithConsumerTables } from '../ConsumerTables.js';
 import { SqliteConsumerTables } from './SqliteConsumerTables.js';
 import { SQLITE_MIGRATIONS } from './sqliteMigrations.js';
 import type { SqliteStoreOptions } from './SqliteStoreOptions.js';
@@ -36,7 +37,7 @@ type Database = BetterSqlite3.Database;
 type DueRow = CampaignRow & { timers: string; next_due_at: number };
 
 /** The SQLite store on the calling thread; also what the worker of `ThreadedSqliteStore` runs. */
-export class InlineSqliteStore implements CampaignStore {
+export class InlineSqliteStore extends StoreWithConsumerTables implements CampaignStore {
   readonly kind = 'sqlite';
   readonly #path: string;
   readonly #options: Required<Omit<SqliteStoreOptions, 'path' | 'maxSizeMiB'>> & Pick<SqliteStoreOptions, 'maxSizeMiB'>;
@@ -44,9 +45,10 @@ export class InlineSqliteStore implements CampaignStore {
   #statements: ReturnType<InlineSqliteStore['prepare']> | null = null;
   #commitBatch: ((writes: readonly CampaignWrite[]) => number[]) | null = null;
   /** Consumers, parked changes and webhooks: tables beside the campaigns. */
-  readonly #tables = new SqliteConsumerTables(() => this.db, () => this.#path);
+  protected readonly tables = new SqliteConsumerTables(() => this.db, () => this.#path);
 
   constructor(options: SqliteStoreOptions) {
+    super();
     this.#path = resolve(options.path ?? './data/campaigns.db');
     this.#options = {
       synchronous: options.synchronous ?? 'FULL',
@@ -327,15 +329,4 @@ export class InlineSqliteStore implements CampaignStore {
     return { pending: row.pending ?? 0, overdue: row.overdue, oldestOverdue: row.oldest, nextDueAt: row.next };
   }
 
-  leaseConsumer: CampaignStore['leaseConsumer'] = (...args) => this.#tables.leaseConsumer(...args);
-  saveConsumer: CampaignStore['saveConsumer'] = (...args) => this.#tables.saveConsumer(...args);
-  consumers: CampaignStore['consumers'] = (...args) => this.#tables.consumers(...args);
-  parkedChanges: CampaignStore['parkedChanges'] = (...args) => this.#tables.parkedChanges(...args);
-  retryParked: CampaignStore['retryParked'] = (...args) => this.#tables.retryParked(...args);
-  removeConsumer: CampaignStore['removeConsumer'] = (...args) => this.#tables.removeConsumer(...args);
-  webhookEndpoints: CampaignStore['webhookEndpoints'] = (...args) => this.#tables.webhookEndpoints(...args);
-  addWebhookEndpoint: CampaignStore['addWebhookEndpoint'] = (...args) => this.#tables.addWebhookEndpoint(...args);
-  removeWebhookEndpoint: CampaignStore['removeWebhookEndpoint'] = (...args) => this.#tables.removeWebhookEndpoint(...args);
-  recordDeliveries: CampaignStore['recordDeliveries'] = (...args) => this.#tables.recordDeliveries(...args);
-  deliveries: CampaignStore['deliveries'] = (...args) => this.#tables.deliveries(...args);
 }
