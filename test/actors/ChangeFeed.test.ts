@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ChangeFeed } from '../../src/actors/ChangeFeed.js';
 import type { CampaignChange } from '../../src/actors/CampaignRuntime.js';
 import { type CampaignWrite, memoryStore } from '../../src/persistence/index.js';
+import { until } from '../support/until.js';
 
 const change = (id: string, version: number, at: number): CampaignWrite => ({
   campaignId: id,
@@ -11,10 +12,6 @@ const change = (id: string, version: number, at: number): CampaignWrite => ({
   timers: [],
   change: { campaignId: id, version, at, dueAt: null, event: version === 1 ? 'CREATE' : 'UPDATE', source: 'user', from: null, to: 'Draft', commandId: null, detail: version === 1 ? null : '{"patch":{}}' },
 });
-
-const until = async (condition: () => boolean) => {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 1));
-};
 
 describe('ChangeFeed', () => {
   it('delivers what is committed after the cursor, in order, as the host sees it', async () => {

@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CampaignChange, type CampaignRuntime, createCampaignRuntime, createManualClock, type ManualClock, memoryStore, ValidationError } from '../../src/index.js';
 import type { CampaignStore } from '../../src/persistence/index.js';
+import { until } from '../support/until.js';
 
 const T0 = Date.parse('2026-01-05T08:00:00Z');
-
-/** Waits (real time, briefly) until `check` passes: the consumer runs in the background. */
-async function until(check: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('durable consumers (rt.consume)', () => {
   let rt: CampaignRuntime;

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqliteStore } from '../../src/index.js';
 import type { WebhookDeliveryView, WebhookEndpointView } from '../../src/service/webhooks/Webhooks.js';
 import { startTestServer, type TestServer } from './helpers.js';
+import { until } from '../support/until.js';
 
 type Mode = 'fail' | 'hang' | 'ok';
 
@@ -41,14 +42,6 @@ async function startReceiver(): Promise<{ url: string; mode: Mode; received: Rec
     },
   });
 }
-
-const until = async (check: () => boolean | Promise<boolean>, what: string) => {
-  for (let i = 0; i < 400; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
 
 describe('signed webhooks', () => {
   let s: TestServer;
