@@ -33,9 +33,8 @@ export async function readSqliteCampaigns(input: { path: string }): Promise<Stor
     if (sideFiles.length > 0 && (!existsSync(`${path}-wal`) || statSync(`${path}-wal`).size === 0)) for (const file of sideFiles) rmSync(file, { force: true });
   };
   try {
-    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
-    const hasCampaigns = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'campaigns'").get() !== undefined;
-    if (!hasMeta || !hasCampaigns) throw new StoreUnavailableError(path, 'not a campaign store (no meta or campaigns table)');
+    const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('meta', 'campaigns')").get() as { n: number };
+    if (tables.n < 2) throw new StoreUnavailableError(path, 'not a campaign store (no meta or campaigns table)');
     schemaVersion = Number((db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined)?.value ?? 0);
   } catch (error) {
     await close();
