@@ -31,16 +31,18 @@ export type CampaignChange = z.output<typeof CampaignChange>;
 export type ChangeListener = (change: CampaignChange) => void | Promise<void>;
 
 /** A change a consumer gave up on, with why and when. */
-export interface ParkedCampaignChange {
-  change: CampaignChange | null;
-  seq: number;
-  campaignId: string;
-  attempts: number;
-  error: string;
-  parkedAt: string;
-  /** A retry by hand is asked for and not yet done. */
-  retry: boolean;
-}
+export const ParkedCampaignChange = z
+  .object({
+    change: CampaignChange.nullable().meta({ description: 'The change (null when it is no longer in the feed)' }),
+    seq: z.number().int(),
+    campaignId: z.string(),
+    attempts: z.number().int(),
+    error: z.string().meta({ description: 'Why the last attempt failed' }),
+    parkedAt: z.string().meta({ format: 'date-time' }),
+    retry: z.boolean().meta({ description: 'A redelivery is asked for and not yet done' }),
+  })
+  .meta({ id: 'ParkedChange' });
+export type ParkedCampaignChange = z.output<typeof ParkedCampaignChange>;
 
 /** How a subscription follows the feed. */
 export interface FeedOptions {

@@ -11,7 +11,7 @@ import type { Clock } from './Clock.js';
 import type { CampaignChange, ChangeListener, FeedOptions, ParkedCampaignChange } from './CampaignChange.js';
 import type { ConsumeHandler, ConsumeOptions, Consumer } from './Consumer.js';
 
-export { CampaignChange, type ChangeListener, type FeedOptions, type ParkedCampaignChange } from './CampaignChange.js';
+export { CampaignChange, type ChangeListener, type FeedOptions, ParkedCampaignChange } from './CampaignChange.js';
 
 /**
  * The runtime's contract: its options, the inputs it validates (zod schemas, each sharing its

@@ -239,7 +239,7 @@ export function summarizeRecurrence(schedule: Schedule, at: number): RecurrenceS
   const text = `${new RRule(options).toText()}, ${formatDuration(duration)} each`;
   const zone = schedule.timezone ?? 'UTC';
   const start = floating(schedule.startAt, zone);
-  const rule = new RRule({ ...options, dtstart: start });
+  const rule = ruleFor(schedule, zone, schedule.startAt); // the schedule's own start: the rule the occurrences use, cached
   const upTo = (until: number) => rule.between(start, floating(until, zone), true, (_, i) => i < COUNT_LIMIT).length;
   const last = schedule.endAt === null ? at : Math.min(at, schedule.endAt - 1);
   const number = last < schedule.startAt ? 0 : upTo(last);

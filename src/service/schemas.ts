@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CampaignChange, CampaignListFields, CommandId, ForecastItem, listQueryRule } from '../actors/CampaignRuntime.js';
 import { CampaignCommand } from '../machines/CampaignCommand.js';
+import { CalendarEntry } from '../machines/calendar.js';
 import { CampaignView } from '../machines/CampaignView.js';
 import { USER_COMMANDS } from '../machines/commands.js';
 import { PHASES } from '../machines/phase.js';
@@ -182,19 +183,6 @@ export const Probe = z
   .meta({ id: 'Probe' });
 export type Probe = z.output<typeof Probe>;
 
-/** A change a durable consumer gave up on (a webhook endpoint's, say). */
-export const ParkedChange = z
-  .object({
-    change: CampaignChange.nullable().meta({ description: 'The change (null when it is no longer in the feed)' }),
-    seq: z.number().int(),
-    campaignId: z.string(),
-    attempts: z.number().int(),
-    error: z.string().meta({ description: 'Why the last attempt failed' }),
-    parkedAt: z.string().meta({ format: 'date-time' }),
-    retry: z.boolean().meta({ description: 'A redelivery is asked for and not yet done' }),
-  })
-  .meta({ id: 'ParkedChange' });
-
 const MAX_CALENDAR_DAYS = 62;
 
 /** Query of `GET /api/calendar`: a window of at most 62 days, optionally one preset and one label. */
@@ -210,20 +198,6 @@ export const CalendarQuery = z
     message: `the window may span at most ${MAX_CALENDAR_DAYS} days`,
     path: ['to'],
   });
-
-const CalendarEntry = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    preset: z.string(),
-    status: z.string(),
-    labels: z.array(z.string()),
-    timezone: z.string().nullable(),
-    kind: z.enum(['visible', 'run', 'occurrence']).meta({ description: 'Visible before its start, its run, or one occurrence of a recurring campaign' }),
-    start: z.string().meta({ format: 'date-time' }),
-    end: z.string().nullable().meta({ format: 'date-time', description: 'null: no end date' }),
-  })
-  .meta({ id: 'CalendarEntry' });
 
 export const Calendar = z
   .object({

@@ -53,7 +53,6 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** A database URL without its password, for logs. */
 /** Binds `port` (0: any) on all interfaces to prove it is free, and returns the port number. */
 function reservePort(port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {

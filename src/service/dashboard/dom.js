@@ -40,3 +40,9 @@ export function debounce(fn, ms) {
   debounced.cancel = () => clearTimeout(timer);
   return debounced;
 }
+
+/** The hash of a dashboard page with its parameters (empty ones left out): `hashFor('calendar', { month: '2026-03' })`. */
+export function hashFor(page, params) {
+  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
+  return `#/${page}${query ? `?${query}` : ''}`;
+}

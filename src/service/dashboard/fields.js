@@ -1,6 +1,6 @@
 import { h } from './dom.js';
 import { splitList } from './format.js';
-import { browserZone, fromZoneInput, toZoneInput } from './zone.js';
+import { browserZone, fromZoneInput, toZoneInput, zoneOf } from './zone.js';
 
 /**
  * The definition fields a preset understands, as labelled inputs. `read()` returns the values the
@@ -18,7 +18,7 @@ export function definitionFields(preset, initial = {}) {
     return h('label', { class: 'field' }, h('span', { class: 'label' }, label), input, hint ? h('span', { class: 'hint' }, hint) : null, errors[name]);
   };
   // dates are typed as wall time in the campaign's zone (the Time zone field, else the browser's)
-  const initialZone = initial.timezone || browserZone();
+  const initialZone = zoneOf(initial);
   const zoneNotes = [];
   const zoneNote = () => {
     const note = h('span', { class: 'zone-note', 'data-testid': 'zone-note' }, `in ${initialZone}`);

@@ -63,7 +63,7 @@ const FIELD_WORDS = {
 };
 
 /** A definition field's value in words (dates formatted, lists joined, nothing as "none"). */
-export function fieldValue(field, value) {
+function fieldValue(field, value) {
   if (value === null || value === undefined || (Array.isArray(value) && value.length === 0)) return 'none';
   if (['startAt', 'endAt', 'visibleAt'].includes(field)) return formatDate(value);
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v : (v.id ?? JSON.stringify(v)))).join(', ');

@@ -5,7 +5,7 @@ import { HttpError } from '../errors.js';
 import { jsonObjectBody, validate } from '../validate.js';
 import { WebhookEndpointInput } from '../webhooks/WebhookEndpointInput.js';
 import { WebhookDeliveryView, WebhookEndpointView, type Webhooks } from '../webhooks/Webhooks.js';
-import { ParkedChange } from '../schemas.js';
+import { ParkedCampaignChange } from '../../actors/CampaignChange.js';
 import { bodyErrors, errors, json } from './responses.js';
 
 const TAG = ['webhooks'];
@@ -106,7 +106,7 @@ export function webhookRoutes(webhooks: () => Webhooks): Hono {
       summary: 'Changes given up on for an endpoint',
       description: 'Each with the change itself, its attempts, the last error and whether a redelivery is pending.',
       tags: TAG,
-      responses: { 200: json('Parked changes, oldest first', z.array(ParkedChange)), ...errors(404) },
+      responses: { 200: json('Parked changes, oldest first', z.array(ParkedCampaignChange)), ...errors(404) },
     }),
     validate('param', EndpointParam),
     async (c) => c.json(await webhooks().parked(c.req.valid('param').id)),

@@ -3,12 +3,12 @@ import { COMMANDS } from '../../machines/commands.js';
 import { PresetName } from '../../machines/Preset.js';
 
 /** The events a change can carry: commands, the dates that fall due, creation and deletion. */
-export const CHANGE_EVENTS = [...COMMANDS, 'startAt', 'visibleAt', 'endAt', 'occurrenceStart', 'occurrenceEnd', 'CREATE', 'DELETE'] as const;
+const CHANGE_EVENTS = [...COMMANDS, 'startAt', 'visibleAt', 'endAt', 'occurrenceStart', 'occurrenceEnd', 'CREATE', 'DELETE'] as const;
 
 const SECRET = /^whsec_([A-Za-z0-9+/]+={0,2})$/;
 
 /** A Standard Webhooks signing secret: `whsec_` and 24 to 64 random bytes in base64. */
-export const WebhookSecret = z
+const WebhookSecret = z
   .string()
   .regex(SECRET, 'secret must be whsec_ followed by base64 (Standard Webhooks)')
   .refine((secret) => {

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
 import type { CampaignChange, ParkedCampaignChange } from '../../actors/CampaignChange.js';
-import type { CampaignRuntime } from '../../actors/CampaignRuntime.js';
+import { type CampaignRuntime, RuntimeHealth } from '../../actors/CampaignRuntime.js';
 import type { Consumer, ConsumeFailure } from '../../actors/Consumer.js';
 import type { WebhookDelivery, WebhookEndpoint } from '../../persistence/CampaignStore.js';
+import { toIso } from '../../machines/Instant.js';
+import type { PresetName } from '../../machines/Preset.js';
 import { HttpError } from '../errors.js';
 import type { WebhookEndpointInput } from './WebhookEndpointInput.js';
 
@@ -19,13 +21,8 @@ export const WebhookEndpointView = z
     presets: z.array(z.string()),
     description: z.string().nullable(),
     createdAt: Iso,
-    consumer: z
-      .object({
-        cursor: z.number().int(),
-        lag: z.object({ changes: z.number().int(), seconds: z.number().nullable() }),
-        parked: z.number().int(),
-        held: z.enum(['here', 'elsewhere', 'nobody']),
-      })
+    consumer: RuntimeHealth.shape.consumers.element
+      .omit({ name: true })
       .nullable()
       .meta({ description: 'The durable consumer delivering to it: how far it got, what it parked, which instance holds it' }),
   })
@@ -62,7 +59,6 @@ export interface WebhooksOptions {
 
 const CONSUMER_PREFIX = 'webhook:';
 const consumerName = (endpointId: string) => `${CONSUMER_PREFIX}${endpointId}`;
-const toIso = (ms: number) => new Date(ms).toISOString();
 
 /** Why a receiver did not take a delivery. */
 export class WebhookDeliveryError extends Error {
@@ -129,8 +125,8 @@ export class Webhooks {
       createdAt: this.#runtime.clock.now(),
     };
     await this.#runtime.webhookStore.addWebhookEndpoint(endpoint);
-    this.follow(endpoint, 'now');
-    return (await this.get(endpoint.id))!;
+    this.follow(endpoint);
+    return this.view(endpoint, await this.#runtime.consumers());
   }
 
   async list(): Promise<WebhookEndpointView[]> {
@@ -139,7 +135,8 @@ export class Webhooks {
   }
 
   async get(id: string): Promise<WebhookEndpointView | null> {
-    return (await this.list()).find((endpoint) => endpoint.id === id) ?? null;
+    const endpoint = (await this.#runtime.webhookStore.webhookEndpoints()).find((e) => e.id === id);
+    return endpoint ? this.view(endpoint, await this.#runtime.consumers()) : null;
   }
 
   /** Stops delivering to an endpoint and forgets it with its log; false when there was none. */
@@ -160,7 +157,7 @@ export class Webhooks {
       status: d.status,
       ok: d.ok,
       error: d.error,
-      nextAttemptAt: d.nextAttemptAt === null ? null : toIso(d.nextAttemptAt),
+      nextAttemptAt: toIso(d.nextAttemptAt),
     }));
   }
 
@@ -182,7 +179,7 @@ export class Webhooks {
     return endpoint;
   }
 
-  private view(endpoint: WebhookEndpoint, consumers: Awaited<ReturnType<CampaignRuntime['consumers']>>): WebhookEndpointView {
+  private view(endpoint: WebhookEndpoint, consumers: RuntimeHealth['consumers']): WebhookEndpointView {
     const consumer = consumers.find((c) => c.name === consumerName(endpoint.id));
     return {
       id: endpoint.id,
@@ -218,23 +215,23 @@ export class Webhooks {
     const endpoints = await this.#runtime.webhookStore.webhookEndpoints();
     if (this.#stopped) return;
     const ids = new Set(endpoints.map((e) => e.id));
-    for (const endpoint of endpoints) if (!this.#running.has(endpoint.id)) this.follow(endpoint, 'now');
-    for (const [id, consumer] of this.#running) {
+    for (const endpoint of endpoints) if (!this.#running.has(endpoint.id)) this.follow(endpoint);
+    for (const id of this.#running.keys()) {
       if (ids.has(id)) continue;
-      // removed by another instance: stop, and forget what this one may have written since
+      // removed by another instance: stop (removeConsumer does), and forget what this one may have written since
       this.#running.delete(id);
-      await consumer.stop();
       await this.#runtime.removeConsumer(consumerName(id));
     }
   }
 
-  private follow(endpoint: WebhookEndpoint, from: 'now' | 'beginning'): void {
+  /** Delivers what comes from now on (a new receiver does not want the history) to an endpoint. */
+  private follow(endpoint: WebhookEndpoint): void {
     if (this.#running.has(endpoint.id) || this.#stopped) return;
     const consumer = this.#runtime.consume(consumerName(endpoint.id), (change, { attempt }) => this.deliver(endpoint, change, attempt), {
-      from,
+      from: 'now',
       filter: {
         ...(endpoint.events.length > 0 ? { event: endpoint.events } : {}),
-        ...(endpoint.presets.length > 0 ? { preset: endpoint.presets as ('journey' | 'discount' | 'gifting' | 'franchise')[] } : {}),
+        ...(endpoint.presets.length > 0 ? { preset: endpoint.presets as PresetName[] } : {}),
       },
       maxAttempts: this.#maxAttempts,
       retry: this.#retry,

@@ -1,6 +1,6 @@
 import { api } from '../api.js';
-import { debounce, fill, h } from '../dom.js';
-import { browserZone, formatInZone, viewerTime } from '../zone.js';
+import { debounce, fill, h, hashFor } from '../dom.js';
+import { formatInZone, viewerTime, zoneOf } from '../zone.js';
 
 const DAY = 86_400_000;
 const KIND_WORDS = { visible: 'visible, not started', run: 'running', occurrence: 'occurrence' };
@@ -15,11 +15,6 @@ const shift = ({ year, month }, by) => {
   const d = new Date(year, month + by, 1);
   return { year: d.getFullYear(), month: d.getMonth() };
 };
-const calendarHash = (params) => {
-  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
-  return `#/calendar${query ? `?${query}` : ''}`;
-};
-
 /**
  * A month (or, with `view=week`, a week) of campaigns: each day lists the campaigns visible, running or in an occurrence that
  * day (days in the viewer's time; hover shows the window in the campaign's zone), filtered by
@@ -46,8 +41,8 @@ export function mountCalendar(main, params, meta) {
   const here = week ? { view: 'week', week: dayKey(gridStart), preset, label } : { month: monthParam(shown), preset, label };
   const moved = (by) =>
     week
-      ? calendarHash({ ...here, week: dayKey(new Date(gridStart.getFullYear(), gridStart.getMonth(), gridStart.getDate() + 7 * by)) })
-      : calendarHash({ ...here, month: monthParam(shift(shown, by)) });
+      ? hashFor('calendar', { ...here, week: dayKey(new Date(gridStart.getFullYear(), gridStart.getMonth(), gridStart.getDate() + 7 * by)) })
+      : hashFor('calendar', { ...here, month: monthParam(shift(shown, by)) });
   const hourMinute = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
   fill(
@@ -60,11 +55,11 @@ export function mountCalendar(main, params, meta) {
         'nav',
         { class: 'calendar-nav', 'aria-label': week ? 'Week' : 'Month' },
         h('a', { class: 'button secondary', href: moved(-1), 'data-testid': 'previous-month' }, '← Previous'),
-        h('a', { class: 'button secondary', href: calendarHash({ ...here, month: '', week: '' }) }, week ? 'This week' : 'This month'),
+        h('a', { class: 'button secondary', href: hashFor('calendar', { ...here, month: '', week: '' }) }, week ? 'This week' : 'This month'),
         h('a', { class: 'button secondary', href: moved(1), 'data-testid': 'next-month' }, 'Next →'),
         week
-          ? h('a', { class: 'button secondary', href: calendarHash({ month: monthParam({ year: gridStart.getFullYear(), month: gridStart.getMonth() }), preset, label }), 'data-testid': 'month-view' }, 'Month')
-          : h('a', { class: 'button secondary', href: calendarHash({ view: 'week', week: dayKey(monday(first)), preset, label }), 'data-testid': 'week-view' }, 'Week'),
+          ? h('a', { class: 'button secondary', href: hashFor('calendar', { month: monthParam({ year: gridStart.getFullYear(), month: gridStart.getMonth() }), preset, label }), 'data-testid': 'month-view' }, 'Month')
+          : h('a', { class: 'button secondary', href: hashFor('calendar', { view: 'week', week: dayKey(monday(first)), preset, label }), 'data-testid': 'week-view' }, 'Week'),
       ),
     ),
     h(
@@ -72,13 +67,13 @@ export function mountCalendar(main, params, meta) {
       { class: 'toolbar' },
       h(
         'select',
-        { 'aria-label': 'Preset', onchange: (e) => location.assign(calendarHash({ ...here, preset: e.target.value })) },
+        { 'aria-label': 'Preset', onchange: (e) => location.assign(hashFor('calendar', { ...here, preset: e.target.value })) },
         h('option', { value: '' }, 'All presets'),
         meta.presets.map((p) => h('option', { value: p.name, selected: p.name === preset }, p.title)),
       ),
       h(
         'form',
-        { class: 'inline', onsubmit: (e) => (e.preventDefault(), location.assign(calendarHash({ ...here, label: e.target.elements.label.value.trim() }))) },
+        { class: 'inline', onsubmit: (e) => (e.preventDefault(), location.assign(hashFor('calendar', { ...here, label: e.target.elements.label.value.trim() }))) },
         h('input', { name: 'label', value: label, placeholder: 'Label', 'aria-label': 'Label' }),
         h('button', { type: 'submit', class: 'secondary' }, 'Filter'),
       ),
@@ -110,7 +105,7 @@ export function mountCalendar(main, params, meta) {
               {
                 class: `calendar-entry kind-${e.kind} preset-${e.preset}`,
                 href: `#/campaigns/${encodeURIComponent(e.id)}`,
-                title: `${e.name} (${e.status}) — ${KIND_WORDS[e.kind]}: ${formatInZone(e.start, e.timezone ?? browserZone())} → ${e.end ? formatInZone(e.end, e.timezone ?? browserZone()) : 'no end date'}. ${viewerTime(e.start)}`,
+                title: `${e.name} (${e.status}) — ${KIND_WORDS[e.kind]}: ${formatInZone(e.start, zoneOf(e))} → ${e.end ? formatInZone(e.end, zoneOf(e)) : 'no end date'}. ${viewerTime(e.start)}`,
               },
               week && Date.parse(e.start) >= start ? `${hourMinute.format(new Date(e.start))} ` : null,
               e.times > 1 ? `${e.name} ×${e.times}` : e.name,

@@ -1,5 +1,5 @@
 import { api, ApiError, newKey } from '../api.js';
-import { debounce, fill, h } from '../dom.js';
+import { debounce, fill, h, hashFor } from '../dom.js';
 import { consequenceOf } from '../consequences.js';
 import { commandLabel, eventLabel, relative, statusClass } from '../format.js';
 import { formatInZone, viewerTime, zoneOf } from '../zone.js';
@@ -17,11 +17,6 @@ const COLUMNS = [
   { key: null, label: 'Next date' },
 ];
 
-const listHash = (params) => {
-  const query = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
-  return `#/${query ? `?${query}` : ''}`;
-};
-
 /** The campaign list: status tabs with counts, a preset filter, checkboxes and bulk actions. */
 export function mountList(main, params, meta) {
   const status = params.status ?? '';
@@ -36,7 +31,7 @@ export function mountList(main, params, meta) {
   const tabs = h('nav', { class: 'tabs', 'aria-label': 'Status', 'data-testid': 'status-tabs' });
   const presetSelect = h(
     'select',
-    { 'aria-label': 'Preset', onchange: (e) => location.assign(listHash({ ...here, preset: e.target.value })) },
+    { 'aria-label': 'Preset', onchange: (e) => location.assign(hashFor('', { ...here, preset: e.target.value })) },
     h('option', { value: '' }, 'All presets'),
     meta.presets.map((p) => h('option', { value: p.name, selected: p.name === preset }, p.title)),
   );
@@ -75,7 +70,7 @@ export function mountList(main, params, meta) {
         presetSelect,
         h(
           'form',
-          { class: 'inline', role: 'search', onsubmit: (e) => (e.preventDefault(), location.assign(listHash({ ...here, q: e.target.elements.q.value.trim() }))) },
+          { class: 'inline', role: 'search', onsubmit: (e) => (e.preventDefault(), location.assign(hashFor('', { ...here, q: e.target.elements.q.value.trim() }))) },
           h('input', { name: 'q', type: 'search', value: search, placeholder: 'Name or label', 'aria-label': 'Search by name or label', 'data-testid': 'search' }),
           h('button', { type: 'submit', class: 'secondary' }, 'Search'),
         ),
@@ -113,7 +108,7 @@ export function mountList(main, params, meta) {
         'a',
         {
           class: `tab${count === 0 ? ' empty' : ''}`,
-          href: listHash({ ...here, status: value }),
+          href: hashFor('', { ...here, status: value }),
           'aria-current': value === status ? 'page' : null,
           'data-status': value || 'All',
         },
@@ -154,7 +149,7 @@ export function mountList(main, params, meta) {
     const order = on && sort.ascending ? 'desc' : null;
     return fill(
       th,
-      h('button', { type: 'button', class: 'sort', 'data-sort': column.key, onclick: () => location.assign(listHash({ ...here, sort: column.key, order })) }, column.label),
+      h('button', { type: 'button', class: 'sort', 'data-sort': column.key, onclick: () => location.assign(hashFor('', { ...here, sort: column.key, order })) }, column.label),
     );
   }
 
