@@ -20,6 +20,12 @@ export function toCampaignChange(change: Change): CampaignChange {
   };
 }
 
+/** The stored change with sequence number `seq`, or `null` when it is no longer in the feed. */
+export async function changeAt(store: Pick<CampaignStore, 'changes'>, seq: number): Promise<Change | null> {
+  const [change] = await store.changes(seq - 1, 1);
+  return change && change.seq === seq ? change : null;
+}
+
 const READ_BATCH = 1_000;
 const RECENT = 10_000;
 

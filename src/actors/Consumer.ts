@@ -4,7 +4,7 @@ import type { CampaignStore, Change, ParkedChange } from '../persistence/Campaig
 import type { CampaignChange } from './CampaignChange.js';
 import type { ChangeFeed } from './ChangeFeed.js';
 import type { Clock, ClockTimer } from './Clock.js';
-import { toCampaignChange } from './ChangeFeed.js';
+import { changeAt, toCampaignChange } from './ChangeFeed.js';
 
 /** A consumer's name: what its cursor and lease are stored under. */
 export const ConsumerName = z
@@ -328,8 +328,8 @@ export class DurableConsumer implements Consumer {
     const asked = await store.parkedChanges(this.name, { retry: true, limit: 100 });
     for (const parked of asked) {
       if (this.#stopping) break;
-      const [change] = await store.changes(parked.seq - 1, 1);
-      if (!change || change.seq !== parked.seq) {
+      const change = await changeAt(store, parked.seq);
+      if (!change) {
         this.#unpark.push(parked.seq); // the change is gone from the feed: nothing left to deliver
         continue;
       }

@@ -3,7 +3,7 @@ import { toIso } from '../machines/Instant.js';
 import type { CampaignStore } from '../persistence/CampaignStore.js';
 import type { ParkedCampaignChange } from './CampaignChange.js';
 import type { RuntimeHealth } from './CampaignRuntime.js';
-import { toCampaignChange } from './ChangeFeed.js';
+import { changeAt, toCampaignChange } from './ChangeFeed.js';
 import type { ChangeFeed } from './ChangeFeed.js';
 import type { Clock } from './Clock.js';
 import { type ConsumeHandler, type Consumer, type ConsumeOptions, DurableConsumer } from './Consumer.js';
@@ -48,9 +48,9 @@ export class Consumers {
     const { store } = this.#deps;
     return Promise.all(
       (await store.parkedChanges(name)).map(async (p) => {
-        const [change] = await store.changes(p.seq - 1, 1);
+        const change = await changeAt(store, p.seq);
         return {
-          change: change && change.seq === p.seq ? toCampaignChange(change) : null,
+          change: change && toCampaignChange(change),
           seq: p.seq,
           campaignId: p.campaignId,
           attempts: p.attempts,

@@ -280,41 +280,19 @@ export class RuntimeCore implements ParsedInputs {
     return this.#consumers.start(name, handler, options);
   }
 
-  async parked(name: string): Promise<ParkedCampaignChange[]> {
-    this.assertRunning();
-    return this.#consumers.parked(name);
-  }
-
-  async retryParked(name: string, seq: number): Promise<boolean> {
-    this.assertRunning();
-    return this.#store.retryParked(name, seq);
-  }
-
-  async consumers(): Promise<RuntimeHealth['consumers']> {
-    this.assertRunning();
-    return this.#consumers.health(this.clock.now());
-  }
-
-  async removeConsumer(name: string): Promise<boolean> {
-    this.assertRunning();
-    return this.#consumers.remove(name);
-  }
+  parked = (name: string): Promise<ParkedCampaignChange[]> => this.reading(() => this.#consumers.parked(name));
+  retryParked = (name: string, seq: number): Promise<boolean> => this.reading(() => this.#store.retryParked(name, seq));
+  consumers = (): Promise<RuntimeHealth['consumers']> => this.reading(() => this.#consumers.health(this.clock.now()));
+  removeConsumer = (name: string): Promise<boolean> => this.reading(() => this.#consumers.remove(name));
 
   /** The store's webhook tables, each call checked against a stopped runtime. */
-  get webhookStore(): WebhookStore {
-    const store = this.#store;
-    const running = <T>(call: () => Promise<T>) => {
-      this.assertRunning();
-      return call();
-    };
-    return {
-      webhookEndpoints: () => running(() => store.webhookEndpoints()),
-      addWebhookEndpoint: (endpoint) => running(() => store.addWebhookEndpoint(endpoint)),
-      removeWebhookEndpoint: (id) => running(() => store.removeWebhookEndpoint(id)),
-      recordDeliveries: (deliveries) => running(() => store.recordDeliveries(deliveries)),
-      deliveries: (endpointId, limit) => running(() => store.deliveries(endpointId, limit)),
-    };
-  }
+  readonly webhookStore: WebhookStore = {
+    webhookEndpoints: () => this.reading(() => this.#store.webhookEndpoints()),
+    addWebhookEndpoint: (endpoint) => this.reading(() => this.#store.addWebhookEndpoint(endpoint)),
+    removeWebhookEndpoint: (id) => this.reading(() => this.#store.removeWebhookEndpoint(id)),
+    recordDeliveries: (deliveries) => this.reading(() => this.#store.recordDeliveries(deliveries)),
+    deliveries: (endpointId, limit) => this.reading(() => this.#store.deliveries(endpointId, limit)),
+  };
 
   async stop(): Promise<void> {
     if (this.#stopped) return;

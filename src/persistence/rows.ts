@@ -116,7 +116,6 @@ export interface ConsumerRow {
   owner: string | null;
   lease_until: number | null;
   updated_at: number;
-  parked?: number;
 }
 
 export const consumerFromRow = (r: ConsumerRow): ConsumerRecord => ({
