@@ -40,6 +40,16 @@ export class PgConsumerTables {
   }
 
   async saveConsumer(name: string, owner: string, progress: ConsumerProgress): Promise<boolean> {
+    const release = progress.release ? ', owner = NULL, lease_until = NULL' : '';
+    if (!progress.park?.length && !progress.unpark?.length) {
+      // only the cursor moves (the usual turn): one statement, the owner checked by its WHERE
+      const rows = await this.#query(`UPDATE ${this.#s}.consumers SET cursor = GREATEST(cursor, $2)${release} WHERE name = $1 AND owner = $3 RETURNING name`, [
+        name,
+        progress.cursor,
+        owner,
+      ]);
+      return rows.length === 1;
+    }
     return this.#transaction(async (client) => {
       const { rows } = await client.query(`SELECT owner FROM ${this.#s}.consumers WHERE name = $1 FOR UPDATE`, [name]);
       if ((rows[0] as { owner?: string | null } | undefined)?.owner !== owner) return false;
@@ -53,10 +63,7 @@ export class PgConsumerTables {
           [name, p.seq, p.campaignId, p.attempts, p.error, p.parkedAt],
         );
       }
-      await client.query(
-        `UPDATE ${this.#s}.consumers SET cursor = GREATEST(cursor, $2)${progress.release ? ', owner = NULL, lease_until = NULL' : ''} WHERE name = $1`,
-        [name, progress.cursor],
-      );
+      await client.query(`UPDATE ${this.#s}.consumers SET cursor = GREATEST(cursor, $2)${release} WHERE name = $1`, [name, progress.cursor]);
       return true;
     });
   }
