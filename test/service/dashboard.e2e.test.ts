@@ -407,10 +407,19 @@ describe.skipIf(skip)('dashboard in Chromium', () => {
       await poll(async () => cal.url()).toMatch(/month=2027-05/);
       // the week view: seven days with the time a window starts on the day it starts
       await cal.goto(`${s.url}/#/calendar?month=2027-04`);
+      await text(day('03')).toContain('April Saturdays');
+      // the week's entries are held back until its title shows: the days are read once they have loaded
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      await cal.route(/\/api\/calendar\?/, async (route) => {
+        await released;
+        await route.continue();
+      });
       await cal.getByTestId('week-view').click();
       await poll(async () => cal.url()).toMatch(/view=week&week=2027-03-29/);
       await text(cal.locator('h1')).toBe('Week of 29 Mar 2027');
-      expect(await cal.locator('.calendar-day').count()).toBe(7);
+      release();
+      await poll(() => cal.locator('.calendar-day').count()).toBe(7);
       await text(day('03')).toContain('11:00 April Saturdays'); // 09:00Z is 11:00 in Berlin (summer time)
       await text(day('01')).toContain('10:00 April teaser'); // visible from 08:00Z
       await cal.getByTestId('next-month').click();
