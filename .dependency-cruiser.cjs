@@ -3,6 +3,15 @@
  * (`npm run deps`). Imports point one way:
  *   service → (createCampaignRuntime, inspector) → actors → machines, persistence contract
  */
+/** A rule that no module outside `src/<dir>/` imports one inside it. */
+const nothingElseImports = (dir, name, comment) => ({
+  name,
+  severity: 'error',
+  ...(comment === undefined ? {} : { comment }),
+  from: { path: `^src/(?!${dir}/)` },
+  to: { path: `^src/${dir}/` },
+});
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -55,12 +64,7 @@ module.exports = {
       from: { path: '^src/service/' },
       to: { path: '^src/index\\.ts$' },
     },
-    {
-      name: 'nothing-imports-the-service',
-      severity: 'error',
-      from: { path: '^src/(?!service/)' },
-      to: { path: '^src/service/' },
-    },
+    nothingElseImports('service', 'nothing-imports-the-service'),
     {
       name: 'commands-read-stores-not-runtimes',
       comment: 'src/cli: the operator commands read stores through persistence and judge snapshots with machines; nothing imports them, and they start no runtime or service',
@@ -68,19 +72,8 @@ module.exports = {
       from: { path: '^src/cli/' },
       to: { path: '^src/(actors|service|inspector)/' },
     },
-    {
-      name: 'nothing-imports-the-commands',
-      severity: 'error',
-      from: { path: '^src/(?!cli/)' },
-      to: { path: '^src/cli/' },
-    },
-    {
-      name: 'doc-tooling-not-at-run-time',
-      severity: 'error',
-      comment: 'src/diagrams generates docs (scripts and tests use it); the library and the service do not.',
-      from: { path: '^src/(?!diagrams/)' },
-      to: { path: '^src/diagrams/' },
-    },
+    nothingElseImports('cli', 'nothing-imports-the-commands'),
+    nothingElseImports('diagrams', 'doc-tooling-not-at-run-time', 'src/diagrams generates docs (scripts and tests use it); the library and the service do not.'),
   ],
   options: {
     parser: 'swc',
