@@ -81,6 +81,7 @@ export {
   type ListQuery,
   SqliteStoreOptions,
   type StatusCount,
+  type StoredCampaignRow,
   type StoredCampaigns,
   type TimerRecord,
   type TimerStats,

@@ -28,6 +28,9 @@ export interface CampaignRecord {
   updatedAt: number;
 }
 
+/** What {@link StoredCampaigns} reads of each campaign. */
+export type StoredCampaignRow = Pick<CampaignRecord, 'id' | 'preset' | 'status' | 'snapshot'>;
+
 /**
  * A store's campaigns as they lie, read without opening the store for use: no schema migration,
  * no lock held beyond the read, no row written. What `npm run migrate -- --check` reads; each
@@ -41,7 +44,7 @@ export interface StoredCampaigns {
   /** The store schema version this code migrates the store to when it opens it. */
   readonly latestSchemaVersion: number;
   /** Every campaign as stored, in id order. */
-  rows(): AsyncIterable<Pick<CampaignRecord, 'id' | 'preset' | 'status' | 'snapshot'>>;
+  rows(): AsyncIterable<StoredCampaignRow>;
   close(): Promise<void>;
 }
 

@@ -15,6 +15,7 @@ export {
   type ListQuery,
   type StatusCount,
   type StoreSignal,
+  type StoredCampaignRow,
   type StoredCampaigns,
   type TimerRecord,
   type TimerStats,

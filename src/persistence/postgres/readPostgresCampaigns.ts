@@ -1,14 +1,12 @@
 import type pg from 'pg';
 import { z } from 'zod';
 import { parseInput } from '../../machines/ValidationError.js';
-import type { CampaignRecord, StoredCampaigns } from '../CampaignStore.js';
+import type { StoredCampaignRow, StoredCampaigns } from '../CampaignStore.js';
 import { StoreUnavailableError } from '../errors.js';
 import { loadDriver } from '../loadDriver.js';
 import { POSTGRES_MIGRATIONS } from './postgresMigrations.js';
 import { PostgresStoreOptions, redactedUrl } from './PostgresOptions.js';
 import { postgresError } from './postgresErrors.js';
-
-type Row = Pick<CampaignRecord, 'id' | 'preset' | 'status' | 'snapshot'>;
 
 const ReadOptions = z.strictObject({
   connectionString: z.string().trim().min(1).max(4096),
@@ -48,10 +46,10 @@ export async function readPostgresCampaigns(input: z.input<typeof ReadOptions>):
     async *rows() {
       let after: string | null = null;
       for (;;) {
-        let page: Row[];
+        let page: StoredCampaignRow[];
         try {
           page = (
-            await client.query<Row>(
+            await client.query<StoredCampaignRow>(
               `SELECT id, preset, status, snapshot FROM ${s}.campaigns WHERE $1::text IS NULL OR id > $1 ORDER BY id LIMIT $2`,
               [after, pageSize],
             )

@@ -1,12 +1,10 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { CampaignRecord, StoredCampaigns } from '../CampaignStore.js';
+import type { StoredCampaignRow, StoredCampaigns } from '../CampaignStore.js';
 import { StoreUnavailableError } from '../errors.js';
 import { loadDriver } from '../loadDriver.js';
 import { storageError } from './sqliteErrors.js';
 import { SQLITE_MIGRATIONS } from './sqliteMigrations.js';
-
-type Row = Pick<CampaignRecord, 'id' | 'preset' | 'status' | 'snapshot'>;
 
 /**
  * The campaigns of a SQLite store file, read-only: the file is opened read-only, nothing is
@@ -46,7 +44,7 @@ export async function readSqliteCampaigns(input: { path: string }): Promise<Stor
     latestSchemaVersion: SQLITE_MIGRATIONS.at(-1)!.version,
     async *rows() {
       try {
-        yield* db.prepare<[], Row>('SELECT id, preset, status, snapshot FROM campaigns ORDER BY id').iterate();
+        yield* db.prepare<[], StoredCampaignRow>('SELECT id, preset, status, snapshot FROM campaigns ORDER BY id').iterate();
       } catch (error) {
         throw storageError(error, path);
       }
